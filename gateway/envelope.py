@@ -1,0 +1,78 @@
+"""Parse and check the JSON body Slack sends, in the order of spec §3 steps 5-9."""
+
+import json
+from dataclasses import dataclass
+
+
+class Rejected(Exception):
+    """The body is not one we accept; `status` is the HTTP answer."""
+
+    def __init__(self, status: int, reason: str):
+        super().__init__(reason)
+        self.status = status
+        self.reason = reason
+
+
+@dataclass(frozen=True)
+class Envelope:
+    kind: str  # "event_callback", "url_verification", "app_rate_limited" or another type
+    body: dict
+
+    @property
+    def challenge(self) -> str:
+        return str(self.body.get("challenge", ""))
+
+    @property
+    def event(self) -> dict:
+        return self.body["event"]
+
+    @property
+    def event_id(self) -> str:
+        return self.body["event_id"]
+
+    @property
+    def event_time(self) -> int:
+        return self.body["event_time"]
+
+
+def parse_envelope(raw: bytes, *, token: str, app_id: str, team_id: str) -> Envelope:
+    try:
+        body = json.loads(raw)
+    except (ValueError, UnicodeDecodeError):
+        raise Rejected(400, "body is not JSON") from None
+    if not isinstance(body, dict):
+        raise Rejected(400, "body is not a JSON object")
+
+    if token and body.get("token") != token:
+        raise Rejected(403, "verification token mismatch")
+
+    kind = body.get("type")
+    if not isinstance(kind, str):
+        raise Rejected(400, "type missing")
+    if kind == "url_verification":
+        if not isinstance(body.get("challenge"), str):
+            raise Rejected(400, "challenge missing")
+        return Envelope(kind, body)
+
+    _check_identity(body, "api_app_id", app_id)
+    _check_identity(body, "team_id", team_id)
+    if kind != "event_callback":
+        return Envelope(kind, body)
+
+    if not isinstance(body.get("event_id"), str) or not body["event_id"]:
+        raise Rejected(400, "event_id missing")
+    event_time = body.get("event_time")
+    if not isinstance(event_time, int) or isinstance(event_time, bool):
+        raise Rejected(400, "event_time missing")
+    event = body.get("event")
+    if not isinstance(event, dict) or not isinstance(event.get("type"), str):
+        raise Rejected(400, "event missing")
+    return Envelope(kind, body)
+
+
+def _check_identity(body: dict, field: str, expected: str) -> None:
+    value = body.get(field)
+    if not isinstance(value, str) or not value:
+        raise Rejected(400, f"{field} missing")
+    if value != expected:
+        raise Rejected(403, f"{field} mismatch")

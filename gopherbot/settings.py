@@ -1,0 +1,240 @@
+"""Django settings for gopherbot, read from the environment (see README, "Configuration").
+
+The variable names match the Go bot this project replaces, so an operator can
+move over without renaming anything. Every default is safe for a local run;
+ENV=production refuses to start without the secrets it needs.
+"""
+
+from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
+
+import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
+
+from gopherbot.env import env_bool, env_choice, env_int, env_list, env_str
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+
+# --- Deployment -------------------------------------------------------------
+
+ENV = env_choice("ENV", ("production", "staging", "testing", "development"), "development")
+PRODUCTION = ENV == "production"
+# Anything but production runs in shadow mode: the bot answers only DMs and
+# mentions, and the pollers log what they would post instead of posting it.
+SHADOW_MODE = not PRODUCTION
+
+HEROKU_APP_NAME = env_str("HEROKU_APP_NAME")
+HEROKU_DYNO_ID = env_str("HEROKU_DYNO_ID")
+HEROKU_SLUG_COMMIT = env_str("HEROKU_SLUG_COMMIT")
+
+# --- Slack -------------------------------------------------------------------
+
+SLACK_APP_ID = env_str("GOPHER_SLACK_APP_ID", "" if PRODUCTION else "A0LOCALBOT")
+SLACK_TEAM_ID = env_str("GOPHER_SLACK_TEAM_ID", "" if PRODUCTION else "T0LOCALTEAM")
+SLACK_SIGNING_SECRET = env_str(
+    "GOPHER_SLACK_REQUEST_SECRET", "" if PRODUCTION else "local-signing-secret"
+)
+SLACK_VERIFICATION_TOKEN = env_str("GOPHER_SLACK_REQUEST_TOKEN")  # legacy; checked when set
+SLACK_BOT_TOKEN = env_str("GOPHER_SLACK_BOT_ACCESS_TOKEN")
+SLACK_CLIENT_ID = env_str("GOPHER_SLACK_CLIENT_ID")  # accepted, unused
+SLACK_CLIENT_SECRET = env_str("GOPHER_SLACK_CLIENT_SECRET")  # accepted, unused
+SLACK_API_URL = env_str("GOPHER_SLACK_API_URL", "https://slack.com/api/")
+
+# https://api.slack.com/authentication/verifying-requests-from-slack
+SLACK_REPLAY_WINDOW_SECONDS = 5 * 60
+SLACK_MAX_BODY_BYTES = 2 * 1024 * 1024
+# Slack retries for up to about an hour; keep the delivery record longer than that.
+SLACK_EVENT_DEDUP_SECONDS = env_int("GOPHER_EVENT_DEDUP_SECONDS", 2 * 60 * 60)
+
+# --- Outside services ---------------------------------------------------------
+
+PLAYGROUND_URL = env_str("GOPHER_PLAYGROUND_URL", "https://go.dev")
+GERRIT_URL = env_str("GOPHER_GERRIT_URL", "https://go-review.googlesource.com")
+CHANGELOG_URL = env_str("GOPHER_CHANGELOG_URL", "https://changelog.com")
+MASTODON_URL = env_str("GOPHER_MASTODON_URL", "https://changelog.social")
+
+# --- Redis and RQ ---------------------------------------------------------------
+
+
+def _redis_url() -> str:
+    url = env_str("REDIS_URL", "redis://127.0.0.1:6379/0")
+    parts = urlsplit(url)
+    local = parts.hostname in ("127.0.0.1", "localhost", "::1") or parts.scheme == "unix"
+    # The Go bot spoke TLS unless told GOPHER_REDIS_INSECURE=1; keep that in
+    # production so a plain redis:// URL from the platform is not sent in clear.
+    if PRODUCTION and parts.scheme == "redis" and not local and not REDIS_INSECURE:
+        return urlunsplit(parts._replace(scheme="rediss"))
+    return url
+
+
+REDIS_INSECURE = env_bool("GOPHER_REDIS_INSECURE")
+REDIS_SKIP_VERIFY = env_bool("GOPHER_REDIS_SKIPVERIFY")
+REDIS_URL = _redis_url()
+REDIS_TLS = REDIS_URL.startswith("rediss://")
+
+QUEUE_PUBLIC_MESSAGES = "slack_message_public"
+QUEUE_PRIVATE_MESSAGES = "slack_message_private"
+QUEUE_TEAM_JOINS = "slack_team_join"
+QUEUE_CHANNEL_JOINS = "slack_channel_join"
+QUEUE_DEFAULT = "default"
+EVENT_QUEUES = (
+    QUEUE_PUBLIC_MESSAGES,
+    QUEUE_PRIVATE_MESSAGES,
+    QUEUE_TEAM_JOINS,
+    QUEUE_CHANNEL_JOINS,
+)
+
+_RQ_CONNECTION = {"URL": REDIS_URL, "DEFAULT_TIMEOUT": 60}
+if REDIS_TLS:
+    _RQ_CONNECTION["SSL_CERT_REQS"] = "none" if REDIS_SKIP_VERIFY else "required"
+RQ_QUEUES = {name: dict(_RQ_CONNECTION) for name in (*EVENT_QUEUES, QUEUE_DEFAULT)}
+RQ_SHOW_ADMIN_LINK = True
+
+CACHES = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "LOCATION": REDIS_URL,
+        "KEY_PREFIX": "gopherbot",
+        "OPTIONS": {"ssl_cert_reqs": "none"} if REDIS_TLS and REDIS_SKIP_VERIFY else {},
+    }
+}
+
+# --- Django ------------------------------------------------------------------
+
+SECRET_KEY = env_str("DJANGO_SECRET_KEY", "" if PRODUCTION else "local-only-insecure-key")
+DEBUG = env_bool("DJANGO_DEBUG", False)
+ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS", [] if PRODUCTION else ["*"])
+PORT = env_int("PORT", 8000)
+
+INSTALLED_APPS = [
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "whitenoise.runserver_nostatic",
+    "django.contrib.staticfiles",
+    "django_rq",
+    "gateway",
+    "bot",
+    "glossary",
+    "responses",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+]
+
+ROOT_URLCONF = "gopherbot.urls"
+WSGI_APPLICATION = "gopherbot.wsgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+            ],
+        },
+    },
+]
+
+DATABASES = {
+    "default": dj_database_url.config(
+        default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}",
+        conn_max_age=600,
+        conn_health_checks=True,
+    )
+}
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+
+LANGUAGE_CODE = "en-us"
+TIME_ZONE = "UTC"
+USE_I18N = True
+USE_TZ = True
+
+STATIC_URL = "static/"
+STATIC_ROOT = BASE_DIR / "staticfiles"
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {
+        "BACKEND": (
+            "whitenoise.storage.CompressedManifestStaticFilesStorage"
+            if PRODUCTION
+            else "django.contrib.staticfiles.storage.StaticFilesStorage"
+        )
+    },
+}
+# Local runs serve the admin's static files straight from the apps, no collectstatic.
+WHITENOISE_USE_FINDERS = not PRODUCTION
+
+if PRODUCTION:
+    # The platform terminates TLS and says so in X-Forwarded-Proto.
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    SECURE_SSL_REDIRECT = env_bool("DJANGO_SECURE_SSL_REDIRECT", True)
+    SECURE_REDIRECT_EXEMPT = [r"^_ruok$", r"^_ready$"]
+    SESSION_COOKIE_SECURE = True
+    CSRF_COOKIE_SECURE = True
+    SECURE_HSTS_SECONDS = env_int("DJANGO_HSTS_SECONDS", 60 * 60 * 24 * 365)
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = True
+    SECURE_HSTS_PRELOAD = True
+
+# --- Logging -----------------------------------------------------------------
+
+LOG_LEVEL = env_choice("GOPHER_LOG_LEVEL", ("debug", "info", "warning", "error"), "info").upper()
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "filters": {"process": {"()": "gopherbot.logfmt.ProcessFilter"}},
+    "formatters": {"logfmt": {"()": "gopherbot.logfmt.LogfmtFormatter"}},
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": "logfmt",
+            "filters": ["process"],
+        }
+    },
+    "root": {"handlers": ["console"], "level": LOG_LEVEL},
+    "loggers": {
+        "django": {"handlers": ["console"], "level": "INFO", "propagate": False},
+        "rq.worker": {"handlers": ["console"], "level": "INFO", "propagate": False},
+    },
+}
+
+# --- Production guard ----------------------------------------------------------
+
+if PRODUCTION:
+    _required = {
+        "DJANGO_SECRET_KEY": SECRET_KEY,
+        "DJANGO_ALLOWED_HOSTS": ALLOWED_HOSTS,
+        "GOPHER_SLACK_APP_ID": SLACK_APP_ID,
+        "GOPHER_SLACK_TEAM_ID": SLACK_TEAM_ID,
+        "GOPHER_SLACK_REQUEST_SECRET": SLACK_SIGNING_SECRET,
+        "GOPHER_SLACK_BOT_ACCESS_TOKEN": SLACK_BOT_TOKEN,
+        "REDIS_URL": env_str("REDIS_URL"),
+        "DATABASE_URL": env_str("DATABASE_URL"),
+    }
+    _missing = sorted(name for name, value in _required.items() if not value)
+    if _missing:
+        raise ImproperlyConfigured(
+            "ENV=production needs these environment variables: " + ", ".join(_missing)
+        )
