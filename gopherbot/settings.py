@@ -19,9 +19,6 @@ BASE_DIR = Path(__file__).resolve().parent.parent
 
 ENV = env_choice("ENV", ("production", "staging", "testing", "development"), "development")
 PRODUCTION = ENV == "production"
-# Anything but production runs in shadow mode: the bot answers only DMs and
-# mentions, and the pollers log what they would post instead of posting it.
-SHADOW_MODE = not PRODUCTION
 
 HEROKU_APP_NAME = env_str("HEROKU_APP_NAME")
 HEROKU_DYNO_ID = env_str("HEROKU_DYNO_ID")
@@ -39,6 +36,13 @@ SLACK_BOT_TOKEN = env_str("GOPHER_SLACK_BOT_ACCESS_TOKEN")
 SLACK_CLIENT_ID = env_str("GOPHER_SLACK_CLIENT_ID")  # accepted, unused
 SLACK_CLIENT_SECRET = env_str("GOPHER_SLACK_CLIENT_SECRET")  # accepted, unused
 SLACK_API_URL = env_str("GOPHER_SLACK_API_URL", "https://slack.com/api/")
+
+# Anything but production runs in shadow mode: the bot answers only DMs and
+# mentions, and the pollers log what they would post instead of posting it.
+# Without a bot token the bot talks to the local Slack stand-in: there is no
+# real workspace to protect, so it behaves exactly as in production.
+SLACK_USES_STANDIN = not SLACK_BOT_TOKEN and not PRODUCTION
+SHADOW_MODE = not PRODUCTION and not SLACK_USES_STANDIN
 
 # https://api.slack.com/authentication/verifying-requests-from-slack
 SLACK_REPLAY_WINDOW_SECONDS = 5 * 60
