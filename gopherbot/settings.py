@@ -123,6 +123,7 @@ INSTALLED_APPS = [
     "bot",
     "glossary",
     "responses",
+    "localdev",
 ]
 
 MIDDLEWARE = [

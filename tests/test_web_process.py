@@ -7,7 +7,7 @@ import urllib.request
 from rq import Queue
 
 from gopherbot.local_redis import free_port
-from tests.processes import procfile_command, running, wait_for_http
+from localdev.processes import procfile_command, running, wait_for_http
 from tests.slack_events import encode, event_callback, signed_headers
 
 
@@ -21,7 +21,7 @@ def test_the_procfile_web_process_enqueues_a_signed_event(redis_db, tmp_path):
     }
     with running(procfile_command("web"), env) as web:
         base = f"http://127.0.0.1:{port}"
-        wait_for_http(f"{base}/_ruok", process=web)
+        wait_for_http(f"{base}/_ruok", proc=web)
 
         body = event_callback()
         raw = encode(body)
