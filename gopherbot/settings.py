@@ -121,6 +121,7 @@ INSTALLED_APPS = [
     "django_rq",
     "gateway",
     "bot",
+    "slackapi",
     "glossary",
     "responses",
     "localdev",
