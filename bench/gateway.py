@@ -118,12 +118,13 @@ def main() -> None:
                     cpu = cpu_seconds(web.process.pid) - cpu_before
                 ok = result["requests"] - result["non2xx"]
                 enqueued = client.llen(QUEUE_KEY) if name == "gopherbot" else None
+                verdict = "-" if enqueued is None else "yes" if enqueued >= ok else "NO"
                 rows.append([
                     name, connections, f"{result['rps']:.0f}", f"{result['p50_us'] / 1000:.2f}",
                     f"{result['p99_us'] / 1000:.2f}", result["non2xx"],
                     result["connect_errors"] + result["read_errors"] + result["timeouts"],
                     f"{cpu / max(result['requests'], 1) * 1000:.2f}",
-                    "-" if enqueued is None else f"{'yes' if enqueued >= ok else 'NO'} ({enqueued}/{ok})",
+                    verdict if enqueued is None else f"{verdict} ({enqueued}/{ok})",
                     "" if not result["wrapped"] else "requests wrapped!",
                 ])  # fmt: skip
 
