@@ -2,6 +2,8 @@ import pytest
 
 from gopherbot import connections
 
+pytest_plugins = ["tests.fixtures.content"]
+
 
 @pytest.fixture(autouse=True)
 def redis_db():
