@@ -23,8 +23,6 @@ from responses.models import (
 )
 from responses.moderators import setup_moderators_group
 
-PASSWORD = "correct horse battery staple"
-
 
 class MemberFactory(DjangoModelFactory):
     class Meta:
@@ -34,7 +32,8 @@ class MemberFactory(DjangoModelFactory):
 
     username = factory.Sequence(lambda n: f"member{n}")
     email = factory.LazyAttribute(lambda user: f"{user.username}@example.com")
-    password = factory.django.Password(PASSWORD)
+    # Unusable (hashing a real one takes a second): tests log in with client.force_login.
+    password = "!unusable"
 
 
 class ModeratorFactory(MemberFactory):
