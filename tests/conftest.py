@@ -7,6 +7,8 @@ from gopherbot.logfmt import LogfmtFormatter
 
 pytest_plugins = ["tests.fixtures.slack"]
 
+pytest_plugins = ["tests.fixtures.content"]
+
 
 @pytest.fixture(autouse=True)
 def redis_db():
