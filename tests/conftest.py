@@ -5,9 +5,7 @@ import pytest
 from gopherbot import connections
 from gopherbot.logfmt import LogfmtFormatter
 
-pytest_plugins = ["tests.fixtures.slack"]
-
-pytest_plugins = ["tests.fixtures.content"]
+pytest_plugins = ["tests.fixtures.slack", "tests.fixtures.content"]
 
 
 @pytest.fixture(autouse=True)
