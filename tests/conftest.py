@@ -2,6 +2,8 @@ import pytest
 
 from gopherbot import connections
 
+pytest_plugins = ["tests.fixtures.outside"]
+
 
 @pytest.fixture(autouse=True)
 def redis_db():
