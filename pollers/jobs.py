@@ -12,6 +12,8 @@ import time
 from collections.abc import Callable
 from datetime import UTC, datetime
 
+from redis.exceptions import LockError
+from redis.lock import Lock
 from slack_sdk.errors import SlackClientError
 
 from gopherbot.outside import OutsideError
@@ -61,11 +63,21 @@ def _run(job: str, body: Callable[..., None], *, dry_run: bool, **kwargs) -> Run
         run.finish("failed", f"{type(error).__name__}: {error}")
         raise
     finally:
-        if lock is not None and lock.owned():
-            lock.release()
+        if lock is not None:
+            _release(lock)
         run.ms = round((time.perf_counter() - started) * 1000, 1)
         _log_run(run)
     return run
+
+
+def _release(lock: Lock) -> None:
+    try:
+        lock.release()
+    except LockError:
+        # It expired (the run outlived its timeout) and maybe another run holds it now.
+        log.warning(
+            "poller lock expired before the run ended", extra={"fields": {"lock": lock.name}}
+        )
 
 
 def _log_run(run: Run) -> None:

@@ -1,7 +1,11 @@
+import logging
+
 from django.core.management.base import BaseCommand
 
 from pollers.jobs import refresh_channels
 from pollers.schedule import get_scheduler, register_jobs
+
+log = logging.getLogger("pollers")
 
 
 class Command(BaseCommand):
@@ -25,4 +29,6 @@ class Command(BaseCommand):
             self.stdout.write(f"{action} {job_id}")
         refresh_channels()  # logs its own outcome; a failure must not stop the scheduler
         self.stdout.flush()
+        fields = {"interval_s": options["interval"], "scheduler": scheduler.name}
+        log.info("scheduler starting", extra={"fields": fields})
         scheduler.run()
