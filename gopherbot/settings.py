@@ -124,6 +124,7 @@ INSTALLED_APPS = [
     "django_rq",
     "gateway",
     "bot",
+    "slackapi",
     "glossary",
     "responses",
     "localdev",
