@@ -56,6 +56,8 @@ PLAYGROUND_URL = env_str("GOPHER_PLAYGROUND_URL", "https://go.dev")
 GERRIT_URL = env_str("GOPHER_GERRIT_URL", "https://go-review.googlesource.com")
 CHANGELOG_URL = env_str("GOPHER_CHANGELOG_URL", "https://changelog.com")
 MASTODON_URL = env_str("GOPHER_MASTODON_URL", "https://changelog.social")
+# files.info right after an upload can answer file_not_found; the Go bot waited a second.
+PLAYGROUND_FILE_DELAY_SECONDS = 1.0
 
 # --- Redis and RQ ---------------------------------------------------------------
 
