@@ -13,7 +13,7 @@ $(BIN)/.installed: requirements.txt
 
 run: $(BIN)/.installed
 	$(BIN)/python manage.py migrate --noinput
-	$(BIN)/python manage.py runbot
+	$(BIN)/gunicorn gopherbot.wsgi --bind 127.0.0.1:$${PORT:-8000}
 
 test: $(BIN)/.installed
 	$(BIN)/python -m pytest

@@ -125,6 +125,7 @@ INSTALLED_APPS = [
     "bot",
     "glossary",
     "responses",
+    "localdev",
 ]
 
 MIDDLEWARE = [
@@ -178,7 +179,8 @@ USE_I18N = True
 USE_TZ = True
 
 STATIC_URL = "static/"
-STATIC_ROOT = BASE_DIR / "staticfiles"
+# Production serves collected files; local runs serve them from the apps (no collectstatic).
+STATIC_ROOT = BASE_DIR / "staticfiles" if PRODUCTION else None
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
@@ -189,7 +191,6 @@ STORAGES = {
         )
     },
 }
-# Local runs serve the admin's static files straight from the apps, no collectstatic.
 WHITENOISE_USE_FINDERS = not PRODUCTION
 
 if PRODUCTION:

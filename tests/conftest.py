@@ -1,6 +1,9 @@
+import logging
+
 import pytest
 
 from gopherbot import connections
+from gopherbot.logfmt import LogfmtFormatter
 
 
 @pytest.fixture(autouse=True)
@@ -11,3 +14,11 @@ def redis_db():
     client.flushdb()
     yield client
     connections.reset()
+
+
+@pytest.fixture
+def log_text(caplog):
+    """What the operator would read: the captured records as formatted logfmt lines."""
+    caplog.set_level(logging.DEBUG)
+    formatter = LogfmtFormatter()
+    return lambda: "\n".join(formatter.format(record) for record in caplog.records)

@@ -1,0 +1,79 @@
+"""Run the Procfile's processes for real (tests, benchmarks, local runs) and always clean up."""
+
+import contextlib
+import os
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def procfile_command(name: str) -> str:
+    for line in (ROOT / "Procfile").read_text().splitlines():
+        key, _, command = line.partition(":")
+        if key.strip() == name:
+            return command.strip()
+    raise KeyError(f"no {name!r} process in the Procfile")
+
+
+@dataclass
+class Running:
+    process: subprocess.Popen
+    log_path: Path
+
+    def output(self) -> str:
+        return self.log_path.read_text(errors="replace")
+
+
+@contextlib.contextmanager
+def running(command: str, env: dict[str, str]) -> Iterator[Running]:
+    """Start `command` in its own process group, output to a log file; stop the group after."""
+    bin_dir = str(Path(sys.executable).parent)
+    full_env = {**os.environ, **env, "PATH": f"{bin_dir}:{os.environ.get('PATH', '')}"}
+    log_file = tempfile.NamedTemporaryFile(prefix="gopherbot-", suffix=".log", delete=False)  # noqa: SIM115
+    process = subprocess.Popen(
+        ["bash", "-c", f"exec {command}"],
+        cwd=ROOT,
+        env=full_env,
+        stdout=log_file,
+        stderr=subprocess.STDOUT,
+        start_new_session=True,
+    )
+    log_file.close()
+    try:
+        yield Running(process, Path(log_file.name))
+    finally:
+        stop_group(process)
+        Path(log_file.name).unlink(missing_ok=True)
+
+
+def stop_group(process: subprocess.Popen, timeout: float = 10) -> None:
+    with contextlib.suppress(ProcessLookupError):
+        os.killpg(process.pid, signal.SIGTERM)
+    try:
+        process.wait(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(process.pid, signal.SIGKILL)
+        process.wait()
+
+
+def wait_for_http(url: str, timeout: float = 20.0, proc: Running | None = None) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if proc is not None and proc.process.poll() is not None:
+            raise RuntimeError(f"process exited with {proc.process.returncode}:\n{proc.output()}")
+        try:
+            with urllib.request.urlopen(url, timeout=1) as response:  # noqa: S310
+                if response.status == 200:
+                    return
+        except OSError:
+            time.sleep(0.1)
+    raise TimeoutError(f"{url} did not answer within {timeout} s")

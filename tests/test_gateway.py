@@ -1,0 +1,369 @@
+"""The Slack Events API endpoint, step by step as spec §3 numbers them."""
+
+import json
+import time
+
+import pytest
+import redis
+from rq import Queue
+from rq.job import Job
+
+from gateway.delivery import delivery_key
+from gopherbot import connections
+from tests.slack_events import encode, event_callback, message_event, signed_headers
+
+URL = "/slack/event"
+EVENT_QUEUES = [
+    "slack_message_public",
+    "slack_message_private",
+    "slack_team_join",
+    "slack_channel_join",
+]
+
+
+def post(client, body, headers=None, **extra):
+    raw = body if isinstance(body, bytes) else encode(body)
+    headers = {**signed_headers(raw), **(headers or {})}
+    return client.generic("POST", URL, raw, headers=headers, **extra)
+
+
+def queued_jobs(redis_db) -> dict[str, list[Job]]:
+    return {
+        name: Queue(name, connection=redis_db).get_jobs() for name in [*EVENT_QUEUES, "default"]
+    }
+
+
+def all_jobs(redis_db) -> list[Job]:
+    return [job for jobs in queued_jobs(redis_db).values() for job in jobs]
+
+
+# 1. Method
+
+
+@pytest.mark.parametrize("method", ["GET", "PUT", "DELETE", "PATCH"])
+def test_it_answers_405_with_allow_to_other_methods(client, redis_db, method):
+    response = client.generic(method, URL)
+    assert response.status_code == 405
+    assert response["Allow"] == "POST"
+    assert all_jobs(redis_db) == []
+
+
+# 2. Content type
+
+
+@pytest.mark.parametrize("content_type", ["application/json", "application/json; charset=utf-8"])
+def test_it_accepts_json_content_types(client, content_type):
+    response = post(client, event_callback(), headers={"Content-Type": content_type})
+    assert response.status_code == 200
+
+
+@pytest.mark.parametrize(
+    "content_type, status",
+    [
+        ("text/plain", 415),
+        ("application/x-www-form-urlencoded", 415),
+        ("", 415),
+        ("json", 400),
+        ("application/json; charset", 400),
+        ("application/json;; x", 400),
+        ("a b/c", 400),
+    ],
+)
+def test_it_rejects_other_content_types(client, redis_db, content_type, status):
+    response = post(client, event_callback(), headers={"Content-Type": content_type})
+    assert response.status_code == status
+    assert all_jobs(redis_db) == []
+
+
+# 3. Size
+
+
+def test_it_refuses_a_body_over_2_mib(client, redis_db):
+    body = event_callback(message_event("x" * (2 * 1024 * 1024)))
+    response = post(client, body)
+    assert response.status_code == 413
+    assert all_jobs(redis_db) == []
+
+
+def test_it_accepts_a_large_body_under_the_limit(client, redis_db):
+    response = post(client, event_callback(message_event("x" * (1024 * 1024))))
+    assert response.status_code == 200
+    assert len(all_jobs(redis_db)) == 1
+
+
+# 4. Signature
+
+
+def test_it_rejects_a_request_without_signature_headers(client, redis_db):
+    raw = encode(event_callback())
+    response = client.generic("POST", URL, raw, content_type="application/json")
+    assert response.status_code == 401
+    assert all_jobs(redis_db) == []
+
+
+def test_it_rejects_a_wrong_signature(client, redis_db):
+    raw = encode(event_callback())
+    response = post(client, raw, headers=signed_headers(raw, secret="not-the-secret"))
+    assert response.status_code == 401
+    assert all_jobs(redis_db) == []
+
+
+@pytest.mark.parametrize("skew", [-301, 301])
+def test_it_rejects_a_stale_or_future_timestamp(client, redis_db, skew):
+    raw = encode(event_callback())
+    response = post(client, raw, headers=signed_headers(raw, timestamp=int(time.time()) + skew))
+    assert response.status_code == 401
+    assert all_jobs(redis_db) == []
+
+
+def test_it_rejects_a_body_changed_after_signing(client, redis_db):
+    raw = encode(event_callback())
+    headers = signed_headers(raw)
+    response = post(client, raw.replace(b"hello", b"HELLO"), headers=headers)
+    assert response.status_code == 401
+    assert all_jobs(redis_db) == []
+
+
+def test_it_logs_a_rejection_without_the_secret(client, settings, log_text):
+    raw = encode(event_callback())
+    post(client, raw, headers=signed_headers(raw, secret="wrong"))
+    assert "signature mismatch" in log_text()
+    assert settings.SLACK_SIGNING_SECRET not in log_text()
+
+
+# 5. JSON object
+
+
+@pytest.mark.parametrize("raw", [b"", b"not json", b"[1, 2]", b'"text"', b"\xff\xfe"])
+def test_it_rejects_a_body_that_is_not_a_json_object(client, redis_db, raw):
+    assert post(client, raw).status_code == 400
+    assert all_jobs(redis_db) == []
+
+
+# 6. Verification token
+
+
+def test_it_checks_the_legacy_token_when_configured(client, redis_db, settings):
+    settings.SLACK_VERIFICATION_TOKEN = "the-legacy-token"
+    assert post(client, event_callback(token="other")).status_code == 403
+    assert all_jobs(redis_db) == []
+    assert post(client, event_callback(token="the-legacy-token")).status_code == 200
+    assert len(all_jobs(redis_db)) == 1
+
+
+def test_it_ignores_the_legacy_token_when_not_configured(client, settings):
+    settings.SLACK_VERIFICATION_TOKEN = ""
+    assert post(client, event_callback(token="anything")).status_code == 200
+
+
+# 7. URL verification
+
+
+def test_it_echoes_the_url_verification_challenge(client, redis_db):
+    body = {"token": "t", "challenge": "3eZbrw1aBm2rZgRNFdxV2595E9CY3gmdALWMmHkvFXO7tYXAYM8P",
+            "type": "url_verification"}  # fmt: skip
+    response = post(client, body)
+    assert response.status_code == 200
+    assert response.content == b"3eZbrw1aBm2rZgRNFdxV2595E9CY3gmdALWMmHkvFXO7tYXAYM8P"
+    assert response["Content-Type"].startswith("text/plain")
+    assert all_jobs(redis_db) == []
+
+
+def test_url_verification_still_needs_a_valid_signature(client):
+    raw = encode({"challenge": "abc", "type": "url_verification"})
+    response = post(client, raw, headers=signed_headers(raw, secret="wrong"))
+    assert response.status_code == 401
+
+
+# 8. App and team
+
+
+@pytest.mark.parametrize(
+    "fields, status",
+    [
+        ({"api_app_id": "A0SOMEONEELSE"}, 403),
+        ({"team_id": "T0OTHERTEAM"}, 403),
+        ({"api_app_id": None}, 400),
+        ({"team_id": 7}, 400),
+    ],
+)
+def test_it_rejects_another_app_or_team(client, redis_db, fields, status):
+    body = event_callback()
+    body.update(fields)
+    assert post(client, body).status_code == status
+    assert all_jobs(redis_db) == []
+
+
+def test_it_logs_an_app_rate_limited_callback_and_answers_200(client, settings, log_text):
+    body = {
+        "token": "t",
+        "type": "app_rate_limited",
+        "team_id": settings.SLACK_TEAM_ID,
+        "minute_rate_limited": 1518467820,
+        "api_app_id": settings.SLACK_APP_ID,
+    }
+    response = post(client, body)
+    assert response.status_code == 200
+    assert "rate-limited" in log_text()
+    assert "minute=1518467820" in log_text()
+
+
+# 9. Event fields
+
+
+@pytest.mark.parametrize(
+    "fields",
+    [
+        {"event_id": None},
+        {"event_id": 12},
+        {"event_id": ""},
+        {"event_time": "1700000000"},
+        {"event_time": 1.5},
+        {"event_time": True},
+        {"event": None},
+        {"event": "message"},
+        {"event": {"text": "no type"}},
+        {"event": {"type": 3}},
+    ],
+)
+def test_it_rejects_an_event_callback_with_bad_fields(client, redis_db, fields):
+    body = event_callback()
+    body.update(fields)
+    body = {k: v for k, v in body.items() if v is not None}
+    assert post(client, body).status_code == 400
+    assert all_jobs(redis_db) == []
+
+
+# 10. Routing
+
+
+@pytest.mark.parametrize(
+    "event, queue, job",
+    [
+        (message_event(channel_type="channel"), "slack_message_public", "handle_message"),
+        (message_event(channel_type=None), "slack_message_public", "handle_message"),
+        (message_event(channel_type="group"), "slack_message_private", "handle_message"),
+        (message_event(channel_type="im"), "slack_message_private", "handle_message"),
+        (message_event(channel_type="mpim"), "slack_message_private", "handle_message"),
+        (message_event(channel_type="app_home"), "slack_message_private", "handle_message"),
+        ({"type": "team_join", "user": {"id": "U0NEW"}}, "slack_team_join", "handle_team_join"),
+        (
+            {"type": "member_joined_channel", "user": "U0NEW", "channel": "C0NEWBIES"},
+            "slack_channel_join",
+            "handle_channel_join",
+        ),
+    ],
+)
+def test_it_puts_each_event_on_its_queue(client, redis_db, event, queue, job):
+    event = {k: v for k, v in event.items() if v is not None}
+    body = event_callback(event)
+    assert post(client, body).status_code == 200
+    jobs = queued_jobs(redis_db)
+    assert [j.func_name for j in jobs[queue]] == [f"bot.jobs.{job}"]
+    assert sum(len(js) for name, js in jobs.items() if name != queue) == 0
+
+
+def test_the_job_carries_the_event_and_its_delivery_details(client, redis_db):
+    body = event_callback()
+    before = time.time()
+    post(client, body, headers={"X-Request-ID": "req-42"})
+    (job,) = all_jobs(redis_db)
+    (payload,) = job.args
+    assert payload["event"] == body["event"]
+    assert payload["event_id"] == body["event_id"]
+    assert payload["event_time"] == body["event_time"]
+    assert payload["request_id"] == "req-42"
+    assert before <= payload["enqueued_at"] <= time.time()
+
+
+@pytest.mark.parametrize("event_type", ["reaction_added", "app_mention", "channel_created"])
+def test_it_answers_200_and_ignores_unknown_event_types(client, redis_db, event_type, log_text):
+    response = post(client, event_callback({"type": event_type}))
+    assert response.status_code == 200
+    assert all_jobs(redis_db) == []
+    assert f"event_type={event_type}" in log_text()
+    assert "outcome=ignored" in log_text()
+
+
+def test_it_ignores_an_unknown_callback_type(client, redis_db):
+    response = post(client, event_callback(type="something_new"))
+    assert response.status_code == 200
+    assert all_jobs(redis_db) == []
+
+
+# 11. Idempotent delivery
+
+
+def test_a_retried_event_is_enqueued_once(client, redis_db):
+    body = event_callback()
+    assert post(client, body).status_code == 200
+    retry = post(client, body, headers={"X-Slack-Retry-Num": "1", "X-Slack-Retry-Reason": "x"})
+    assert retry.status_code == 200
+    assert post(client, body).status_code == 200
+    assert len(all_jobs(redis_db)) == 1
+
+
+def test_the_delivery_record_lasts_at_least_an_hour(client, redis_db):
+    body = event_callback()
+    post(client, body)
+    assert redis_db.ttl(delivery_key(body["event_id"])) >= 3600
+
+
+def test_distinct_events_are_each_enqueued(client, redis_db):
+    for _ in range(3):
+        post(client, event_callback())
+    assert len(all_jobs(redis_db)) == 3
+
+
+# 12. Redis down
+
+
+@pytest.fixture
+def redis_down(settings):
+    settings.REDIS_URL = "redis://127.0.0.1:1/0"  # nothing listens on port 1
+    connections.reset()
+    yield
+    connections.reset()
+
+
+def test_it_answers_503_and_records_nothing_when_redis_is_down(client, redis_db, redis_down):
+    body = event_callback()
+    response = post(client, body)
+    assert response.status_code == 503
+    # Back up: nothing was recorded, so Slack's retry is enqueued.
+    assert not redis_db.exists(delivery_key(body["event_id"]))
+
+
+def test_a_failed_enqueue_leaves_no_delivery_record(client, redis_db, monkeypatch):
+    body = event_callback()
+
+    def fail(*args, **kwargs):
+        raise redis.ConnectionError("Redis went away mid-transaction")
+
+    monkeypatch.setattr(redis.client.Pipeline, "execute", fail)
+    assert post(client, body).status_code == 503
+    monkeypatch.undo()
+    assert not redis_db.exists(delivery_key(body["event_id"]))
+    assert all_jobs(redis_db) == []
+    assert post(client, body).status_code == 200
+    assert len(all_jobs(redis_db)) == 1
+
+
+def test_it_logs_one_line_per_request_with_event_id_queue_and_outcome(client, caplog):
+    body = event_callback()
+    post(client, body)
+    lines = [r for r in caplog.records if r.name == "gateway"]
+    assert len(lines) == 1
+    fields = lines[0].fields
+    assert fields["event_id"] == body["event_id"]
+    assert fields["queue"] == "slack_message_public"
+    assert fields["outcome"] == "enqueued"
+    assert fields["status"] == 200
+    assert fields["duration_ms"] >= 0
+
+
+def test_the_response_body_does_not_echo_the_event(client):
+    body = event_callback(message_event("secret plans"))
+    response = post(client, body)
+    assert b"secret plans" not in response.content
+    assert json.dumps(body).encode() not in response.content
