@@ -4,6 +4,7 @@ import logging
 import socket
 import urllib.error
 
+import redis
 from slack_sdk.errors import SlackApiError
 
 from bot.replies import SlackCall
@@ -59,6 +60,12 @@ def is_retryable(error: BaseException) -> bool:
         return status >= 500 or status == 429 or slack_error_code(error) in _RETRYABLE_SLACK_ERRORS
     if isinstance(error, OutsideError):
         return error.retryable
-    return isinstance(
-        error, urllib.error.URLError | TimeoutError | ConnectionError | socket.timeout
+    transient = (
+        urllib.error.URLError,
+        TimeoutError,
+        ConnectionError,
+        socket.timeout,
+        redis.ConnectionError,
+        redis.TimeoutError,
     )
+    return isinstance(error, transient)

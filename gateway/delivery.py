@@ -9,7 +9,7 @@ import time
 
 import redis
 from django.conf import settings
-from rq.job import Job
+from rq.job import Job, Retry
 
 from gateway.routing import Route
 from gopherbot.connections import get_queue, get_redis
@@ -18,6 +18,10 @@ from gopherbot.connections import get_queue, get_redis
 JOB_TIMEOUT = 60
 RESULT_TTL = 10 * 60
 FAILURE_TTL = 7 * 24 * 60 * 60
+# A job that fails on something passing (Slack 5xx, timeouts) runs again after 2, 10
+# and 30 s (RQ's scheduler, `rqworker --with-scheduler`); the job turns retries off
+# for failures that can't pass.
+EVENT_RETRY = Retry(max=3, interval=[2, 10, 30])
 
 
 def delivery_key(event_id: str) -> str:
@@ -45,6 +49,7 @@ def enqueue_event(route: Route, body: dict, request_id: str | None) -> bool:
         timeout=JOB_TIMEOUT,
         result_ttl=RESULT_TTL,
         failure_ttl=FAILURE_TTL,
+        retry=EVENT_RETRY,
         description=f"{route.job} {body['event_id']}",
     )
     key = delivery_key(body["event_id"])
