@@ -123,6 +123,7 @@ INSTALLED_APPS = [
     "django_rq",
     "gateway",
     "bot",
+    "slackapi",
     "glossary",
     "responses",
     "localdev",

@@ -5,6 +5,8 @@ import pytest
 from gopherbot import connections
 from gopherbot.logfmt import LogfmtFormatter
 
+pytest_plugins = ["tests.fixtures.slack"]
+
 
 @pytest.fixture(autouse=True)
 def redis_db():

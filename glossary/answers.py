@@ -1,0 +1,36 @@
+"""The answer to `define TERM`; the bot and the admin preview both use it."""
+
+from collections.abc import Callable
+from typing import Protocol
+
+from responses.index import Definition
+from responses.names import normalize_name
+
+USAGE = "Tell me which term to define, e.g. `define tdd`."
+DEFINE_DEFINE = (
+    "`define` is what you ask me when a word puzzles you. "
+    "Asking me to define `define` puzzles *me*, so let's call it even."
+)
+
+
+class Lookup(Protocol):
+    def define(self, term: str) -> Definition | None: ...
+
+
+def define_answer(index_or_lookup: Lookup | Callable[[str], Definition | None], term: str) -> str:
+    """What the bot says to `define TERM` (the caller prepends mentions)."""
+    lookup = getattr(index_or_lookup, "define", index_or_lookup)
+    wanted = normalize_name(term)
+    if not wanted:
+        return USAGE
+    if wanted == "define":
+        return DEFINE_DEFINE
+    found = lookup(wanted)
+    if found is None:
+        return (
+            f"Sorry, I don't know `{wanted}` yet. If it belongs in the glossary, "
+            "ask the moderators in #admin-help to add it."
+        )
+    if found.alias_used:
+        return f"`{found.term}`, or `{found.alias_used}`, is {found.definition}"
+    return f"`{found.term}` is {found.definition}"

@@ -1,0 +1,81 @@
+"""Names claimed by content, kept in one table so the database refuses a name claimed twice.
+
+A canned response's trigger and aliases share one namespace with the function
+commands ("command"); glossary terms and their aliases share another ("term").
+Models sync their claims when they are saved (see CannedResponse.save) and
+release them when deleted; the code-defined commands claim theirs after migrate.
+"""
+
+import logging
+
+from django.db import IntegrityError, transaction
+
+from responses.builtins import FUNCTION_COMMANDS
+
+log = logging.getLogger("responses.claims")
+
+COMMAND = "command"
+TERM = "term"
+BUILTIN_OWNER = "builtin"
+
+
+def claim_names(namespace: str, owner: str, names: list[str], label: str) -> None:
+    """Make `owner` hold exactly `names`; raises IntegrityError when one is held by another."""
+    from responses.models import ClaimedName
+
+    held = ClaimedName.objects.filter(namespace=namespace, owner=owner)
+    held.exclude(name__in=names).delete()
+    held.exclude(owner_label=label).update(owner_label=label)
+    have = set(held.values_list("name", flat=True))
+    for name in names:
+        if name not in have:
+            ClaimedName.objects.create(
+                namespace=namespace, name=name, owner=owner, owner_label=label
+            )
+
+
+def release_names(owner: str) -> None:
+    from responses.models import ClaimedName
+
+    ClaimedName.objects.filter(owner=owner).delete()
+
+
+def find_conflicts(namespace: str, names: list[str], owner: str) -> dict[str, str]:
+    """Each of `names` already claimed by someone other than `owner` -> who claimed it."""
+    from responses.models import ClaimedName
+
+    taken: dict[str, str] = {}
+    if namespace == COMMAND:
+        for command in FUNCTION_COMMANDS:
+            for name in (command.trigger, *command.aliases):
+                if name in names:
+                    taken[name] = f"the built-in command “{command.trigger}”"
+    claims = ClaimedName.objects.filter(namespace=namespace, name__in=names).exclude(owner=owner)
+    for name, label in claims.values_list("name", "owner_label"):
+        taken.setdefault(name, label)
+    return taken
+
+
+def sync_builtin_claims(**kwargs) -> None:
+    """Reserve the function commands' names (a post_migrate receiver)."""
+    from responses.models import ClaimedName
+
+    wanted = {}
+    for command in FUNCTION_COMMANDS:
+        for name in (command.trigger, *command.aliases):
+            wanted[name] = f"the built-in command “{command.trigger}”"
+    builtin = ClaimedName.objects.filter(owner=BUILTIN_OWNER)
+    builtin.exclude(name__in=wanted).delete()
+    have = set(builtin.values_list("name", flat=True))
+    for name, label in wanted.items():
+        if name in have:
+            continue
+        try:
+            with transaction.atomic():
+                ClaimedName.objects.create(
+                    namespace=COMMAND, name=name, owner=BUILTIN_OWNER, owner_label=label
+                )
+        except IntegrityError:
+            # Content claimed it before the command existed; the admin still refuses
+            # new claims on it, and the moderators should rename theirs.
+            log.warning("built-in command name already claimed", extra={"fields": {"name": name}})

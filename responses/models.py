@@ -1,0 +1,332 @@
+from django.core.exceptions import ValidationError
+from django.core.validators import MinValueValidator
+from django.db import models, transaction
+from django.db.models import F, Q
+from django.db.models.functions import Lower
+
+from responses import claims
+from responses.builtins import PREFIX_COMMANDS
+from responses.names import (
+    CHANNEL_NAME,
+    EMOJI_NAME,
+    join_list,
+    normalize_channel,
+    normalize_emoji,
+    normalize_name,
+    split_list,
+)
+from responses.welcome import template_errors
+
+LIST_HELP = "Comma-separated; matched case-insensitively."
+
+
+class ClaimedName(models.Model):
+    """A trigger, alias or term held by one owner; the unique index is the point."""
+
+    namespace = models.CharField(max_length=16)
+    name = models.CharField(max_length=200)
+    owner = models.CharField(max_length=64, db_index=True)  # "builtin", "canned:12", "term:3"
+    owner_label = models.CharField(max_length=300)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(F("namespace"), Lower("name"), name="claimed_name_unique_ci"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.owner_label})"
+
+
+class ContentModel(models.Model):
+    """What every piece of admin-managed content carries."""
+
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    # Set by load_default_content: which default this row came from, and a digest of
+    # its values as loaded, so a later load can tell a moderator's edit from a stale default.
+    default_key = models.CharField(max_length=120, blank=True, editable=False, db_index=True)
+    default_fingerprint = models.CharField(max_length=64, blank=True, editable=False)
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args, **kwargs) -> None:
+        self.normalize()
+        with transaction.atomic():
+            super().save(*args, **kwargs)
+            self.claim_names()
+
+    def normalize(self) -> None:
+        """Bring admin-entered values to their stored form (lower-cased names, clean lists)."""
+
+    def claim_names(self) -> None:
+        """Hold this object's names in ClaimedName, for those that have unique names."""
+
+
+def names_errors(namespace: str, owner: str, field_names: dict[str, list[str]]) -> dict:
+    """Form errors for names repeated within one object or claimed by another."""
+    errors: dict[str, list[str]] = {}
+    seen: set[str] = set()
+    for field, names in field_names.items():
+        for name in names:
+            if name in seen:
+                errors.setdefault(field, []).append(f"“{name}” is listed twice.")
+            seen.add(name)
+    taken = claims.find_conflicts(namespace, sorted(seen), owner)
+    for field, names in field_names.items():
+        for name in names:
+            if name in taken:
+                errors.setdefault(field, []).append(f"“{name}” is already taken by {taken[name]}.")
+    return errors
+
+
+class CannedResponse(ContentModel):
+    trigger = models.CharField(
+        max_length=100,
+        help_text="What people send the bot (in a DM or mentioning it), e.g. “go tour”.",
+    )
+    aliases = models.TextField(blank=True, help_text="Other names for it. " + LIST_HELP)
+    description = models.CharField(max_length=200, help_text="One line, shown in `help`.")
+    text = models.TextField(help_text="The answer, in Slack mrkdwn: *bold*, <https://…|links>.")
+    enabled = models.BooleanField(default=True)
+    show_in_help = models.BooleanField(
+        "shown in help", default=True, help_text="Hidden commands still answer."
+    )
+    unfurl_links = models.BooleanField(default=False, help_text="Let Slack preview the links.")
+
+    class Meta:
+        ordering = ["trigger"]
+        constraints = [
+            models.UniqueConstraint(
+                Lower("trigger"),
+                name="cannedresponse_trigger_unique_ci",
+                violation_error_message="A canned response with this trigger already exists.",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.trigger
+
+    @property
+    def alias_list(self) -> list[str]:
+        return split_list(self.aliases)
+
+    @property
+    def claim_owner(self) -> str:
+        return f"canned:{self.pk}"
+
+    def normalize(self) -> None:
+        self.trigger = normalize_name(self.trigger)
+        self.aliases = join_list(self.alias_list)
+
+    def clean(self) -> None:
+        self.normalize()
+        if not self.trigger:
+            raise ValidationError({"trigger": "A trigger is required."})
+        field_names = {"trigger": [self.trigger], "aliases": self.alias_list}
+        errors = names_errors(claims.COMMAND, self.claim_owner, field_names)
+        for field, names in field_names.items():
+            for name in names:
+                prefix = next(
+                    (p.prefix for p in PREFIX_COMMANDS if name.startswith(p.prefix)), None
+                )
+                if prefix:
+                    errors.setdefault(field, []).append(
+                        f"“{name}” starts like the built-in “{prefix}” command."
+                    )
+        if errors:
+            raise ValidationError(errors)
+
+    def claim_names(self) -> None:
+        claims.claim_names(
+            claims.COMMAND,
+            self.claim_owner,
+            [self.trigger, *self.alias_list],
+            f"the canned response “{self.trigger}”",
+        )
+
+
+class ContainsRule(ContentModel):
+    name = models.CharField(
+        max_length=100, unique=True, help_text="A label for moderators, e.g. “bbq reaction”."
+    )
+    triggers = models.TextField(
+        help_text="Words or phrases found anywhere in a message. " + LIST_HELP
+    )
+    reactions = models.CharField(
+        max_length=300,
+        blank=True,
+        help_text="Emoji to react with, without colons, comma-separated. Or a reply, not both.",
+    )
+    reply = models.TextField(blank=True, help_text="A reply in Slack mrkdwn. Or reactions.")
+    mention_required = models.BooleanField(
+        default=False, help_text="Only when the message mentions the bot."
+    )
+    chance_one_in = models.PositiveIntegerField(
+        "chance: 1 in",
+        default=1,
+        validators=[MinValueValidator(1)],
+        help_text="1 = every time; 150 = once in 150 matching messages.",
+    )
+    unfurl_links = models.BooleanField(default=False, help_text="For replies with links.")
+    enabled = models.BooleanField(default=True)
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=(Q(reactions="") & ~Q(reply="")) | (~Q(reactions="") & Q(reply="")),
+                name="containsrule_reactions_or_reply",
+                violation_error_message="Give emoji reactions or a reply text, not both.",
+            ),
+            models.CheckConstraint(
+                condition=Q(chance_one_in__gte=1), name="containsrule_chance_at_least_one"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def trigger_list(self) -> list[str]:
+        return split_list(self.triggers)
+
+    @property
+    def reaction_list(self) -> list[str]:
+        return [normalize_emoji(name) for name in split_list(self.reactions)]
+
+    @property
+    def kind(self) -> str:
+        return "reply" if self.reply.strip() else "reaction"
+
+    @property
+    def probability(self) -> float:
+        return 1 / max(self.chance_one_in, 1)
+
+    def normalize(self) -> None:
+        self.name = self.name.strip()
+        self.triggers = join_list(self.trigger_list)
+        self.reactions = join_list(self.reaction_list)
+        self.reply = self.reply.strip()
+
+    def clean(self) -> None:
+        self.normalize()
+        errors: dict[str, list[str]] = {}
+        if not self.trigger_list:
+            errors["triggers"] = ["At least one trigger is required."]
+        bad = [name for name in self.reaction_list if not EMOJI_NAME.match(name)]
+        if bad:
+            errors["reactions"] = [f"Not an emoji name: {', '.join(bad)}."]
+        if bool(self.reactions) == bool(self.reply):
+            errors.setdefault("reply", []).append(
+                "Give emoji reactions or a reply text, exactly one of them."
+            )
+        if errors:
+            raise ValidationError(errors)
+
+
+class RecommendedChannel(ContentModel):
+    name = models.CharField(max_length=80, unique=True, help_text="Without the #.")
+    description = models.CharField(max_length=200)
+    in_welcome = models.BooleanField(
+        "shown in the welcome", default=False, help_text="Listed in the welcome DM to new members."
+    )
+    order = models.PositiveIntegerField(default=0, help_text="Lower numbers come first.")
+
+    class Meta:
+        ordering = ["order", "name"]
+
+    def __str__(self) -> str:
+        return f"#{self.name}"
+
+    def normalize(self) -> None:
+        self.name = normalize_channel(self.name)
+
+    def clean(self) -> None:
+        self.normalize()
+        if not CHANNEL_NAME.match(self.name):
+            raise ValidationError({"name": "Not a Slack channel name."})
+
+
+class Welcome(ContentModel):
+    TEAM_JOIN = "team_join"
+    CHANNEL_JOIN = "channel_join"
+    KINDS = [
+        (TEAM_JOIN, "new member of the workspace (DM)"),
+        (CHANNEL_JOIN, "member joining a channel (only they see it)"),
+    ]
+
+    kind = models.CharField(max_length=16, choices=KINDS, default=CHANNEL_JOIN)
+    channel = models.CharField(
+        max_length=80, blank=True, help_text="For channel welcomes: the channel, without the #."
+    )
+    template = models.TextField(
+        help_text=(
+            "Slack mrkdwn. Placeholders: {bot} (the bot's mention), {#channel-name} "
+            "(a link to a channel), {recommended_channels} (the channels shown in the welcome)."
+        )
+    )
+    enabled = models.BooleanField(default=True)
+
+    class Meta:
+        ordering = ["kind", "channel"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["kind"],
+                condition=Q(kind="team_join"),
+                name="welcome_one_team_join",
+                violation_error_message="There is already a welcome for new members.",
+            ),
+            models.UniqueConstraint(
+                fields=["channel"],
+                condition=Q(kind="channel_join"),
+                name="welcome_one_per_channel",
+                violation_error_message="This channel already has a welcome.",
+            ),
+            models.CheckConstraint(
+                condition=(Q(kind="team_join") & Q(channel=""))
+                | (Q(kind="channel_join") & ~Q(channel="")),
+                name="welcome_channel_only_for_channel_joins",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return "welcome for new members" if self.kind == self.TEAM_JOIN else f"#{self.channel}"
+
+    def normalize(self) -> None:
+        self.channel = normalize_channel(self.channel)
+        self.template = self.template.strip()
+
+    def clean(self) -> None:
+        self.normalize()
+        errors: dict[str, list[str]] = {}
+        if self.kind == self.CHANNEL_JOIN and not CHANNEL_NAME.match(self.channel):
+            errors["channel"] = ["A channel welcome needs a Slack channel name."]
+        if self.kind == self.TEAM_JOIN and self.channel:
+            errors["channel"] = ["The welcome for new members is not for a channel."]
+        template_problems = template_errors(self.template)
+        if template_problems:
+            errors["template"] = template_problems
+        if errors:
+            raise ValidationError(errors)
+
+
+class PlaygroundDeniedChannel(ContentModel):
+    name = models.CharField(max_length=80, unique=True, help_text="Without the #.")
+    note = models.CharField(max_length=200, blank=True, help_text="Why, for other moderators.")
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = "channel without playground uploads"
+        verbose_name_plural = "channels without playground uploads"
+
+    def __str__(self) -> str:
+        return f"#{self.name}"
+
+    def normalize(self) -> None:
+        self.name = normalize_channel(self.name)
+
+    def clean(self) -> None:
+        self.normalize()
+        if not CHANNEL_NAME.match(self.name):
+            raise ValidationError({"name": "Not a Slack channel name."})

@@ -1,0 +1,1 @@
+"""The Slack Web API side of gopherbot: the client, the bot's identity, the channel cache."""

@@ -1,0 +1,75 @@
+"""The channel cache: public channel names and ids, kept in Redis for every process.
+
+Handlers resolve `#newbies` and friends only through this cache; a periodic job
+refreshes it with conversations.list. A refresh builds new maps under temporary
+keys and swaps them in with RENAME inside one MULTI, so a reader sees either the
+old cache or the new one, never a mix or a half-filled map.
+"""
+
+import logging
+import time
+import uuid
+
+from slack_sdk import WebClient
+
+from gopherbot.connections import get_redis
+from slackapi.client import get_client
+
+log = logging.getLogger("slackapi.channels")
+
+BY_NAME_KEY = "gopherbot:slack:channels:by_name"
+BY_ID_KEY = "gopherbot:slack:channels:by_id"
+REFRESHED_AT_KEY = "gopherbot:slack:channels:refreshed_at"
+PAGE_SIZE = 200  # https://api.slack.com/methods/conversations.list: at most 1000, 200 advised
+BUILD_TTL_SECONDS = 10 * 60  # temporary keys left by a crashed refresh expire on their own
+
+
+def refresh_channel_cache(client: WebClient | None = None) -> int:
+    """Replace the cache with the workspace's public, non-archived channels; returns how many."""
+    client = client or get_client()
+    redis = get_redis()
+    build = uuid.uuid4().hex
+    tmp_by_name, tmp_by_id = f"{BY_NAME_KEY}:build:{build}", f"{BY_ID_KEY}:build:{build}"
+    count = 0
+    try:
+        pages = client.conversations_list(
+            types="public_channel", exclude_archived=True, limit=PAGE_SIZE
+        )
+        for page in pages:
+            channels = [c for c in page["channels"] if not c.get("is_archived")]
+            if not channels:
+                continue
+            pipe = redis.pipeline(transaction=False)
+            pipe.hset(tmp_by_name, mapping={c["name"]: c["id"] for c in channels})
+            pipe.hset(tmp_by_id, mapping={c["id"]: c["name"] for c in channels})
+            pipe.expire(tmp_by_name, BUILD_TTL_SECONDS)
+            pipe.expire(tmp_by_id, BUILD_TTL_SECONDS)
+            pipe.execute()
+            count += len(channels)
+        swap = redis.pipeline(transaction=True)
+        if count:
+            swap.rename(tmp_by_name, BY_NAME_KEY)
+            swap.rename(tmp_by_id, BY_ID_KEY)
+            # RENAME carries the build keys' TTL over; the cache itself must not expire.
+            swap.persist(BY_NAME_KEY)
+            swap.persist(BY_ID_KEY)
+        else:
+            swap.delete(BY_NAME_KEY, BY_ID_KEY)
+        swap.set(REFRESHED_AT_KEY, int(time.time()))
+        swap.execute()
+    finally:
+        redis.delete(tmp_by_name, tmp_by_id)
+    log.info("channel cache refreshed", extra={"fields": {"channels": count}})
+    return count
+
+
+def channel_id(name: str) -> str | None:
+    """The id of a public channel by name ("general" or "#general"), from the cache."""
+    value = get_redis().hget(BY_NAME_KEY, name.strip().lstrip("#").lower())
+    return value.decode() if value is not None else None
+
+
+def channel_name(channel_id: str) -> str | None:
+    """The name (without #) of a cached public channel."""
+    value = get_redis().hget(BY_ID_KEY, channel_id.strip())
+    return value.decode() if value is not None else None
