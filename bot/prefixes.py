@@ -30,11 +30,12 @@ def xkcd(ctx: Context, message: Message) -> Iterator[SlackCall]:
 
 def _package_docs(prefix: str, base: str) -> Callable[[Context, Message], Iterator[SlackCall]]:
     def package_docs(ctx: Context, message: Message) -> Iterator[SlackCall]:
-        words = message.text[len(prefix) :].split(maxsplit=1)
-        if not words:
+        rest = replies.unescape(message.text[len(prefix) :])
+        path = rest.split(maxsplit=1)[0] if rest[:1].strip() else ""  # text after a space ignored
+        if not path:
             return
         # Quoting keeps `|`, `<` and `>` from turning the path into a disguised link.
-        yield replies.post(message, f"<{base}{quote(words[0], safe=_PATH_SAFE)}>")
+        yield replies.post(message, f"<{base}{quote(path, safe=_PATH_SAFE)}>")
 
     return package_docs
 
@@ -42,7 +43,8 @@ def _package_docs(prefix: str, base: str) -> Callable[[Context, Message], Iterat
 def define(ctx: Context, message: Message) -> Iterator[SlackCall]:
     from glossary.answers import define_answer
 
-    term = message.text[len("define") :].strip().lower()
+    # The answer may echo the term: escaped, it can't ping anyone or disguise a link.
+    term = replies.escape(replies.unescape(message.text[len("define") :]))
     yield replies.post_with_mentions(message, define_answer(ctx.index, term))
 
 

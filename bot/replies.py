@@ -25,6 +25,11 @@ def escape(text: str) -> str:
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
+def unescape(text: str) -> str:
+    """Slack's escaping undone: message text arrives with &, < and > as entities."""
+    return text.replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")
+
+
 def _post_params(
     channel: str, text: str, thread_ts: str | None, unfurl: bool, attachment: str | None
 ) -> dict:

@@ -5,7 +5,7 @@ import pytest
 from gopherbot import connections
 from gopherbot.logfmt import LogfmtFormatter
 
-pytest_plugins = ["tests.fixtures.slack"]
+pytest_plugins = ["tests.fixtures.slack", "tests.fixtures.playground", "tests.fixtures.bot"]
 
 
 @pytest.fixture(autouse=True)

@@ -83,3 +83,7 @@ def test_escape_makes_user_text_inert():
     assert replies.escape("<!channel> & <https://evil|docs>") == (
         "&lt;!channel&gt; &amp; &lt;https://evil|docs&gt;"
     )
+
+
+def test_unescape_undoes_slacks_escaping():
+    assert replies.unescape("a &lt;b&gt; &amp;amp;") == "a <b> &amp;"
