@@ -19,7 +19,7 @@ from bot.context import Context, current_context
 from bot.message import discard_reason, parse_message
 from bot.pipeline import Outcome, act, match
 from bot.replies import SlackCall
-from bot.slack_out import is_retryable, send
+from bot.slack_out import describe_error, is_retryable, send
 from gopherbot.connections import get_redis
 
 log = logging.getLogger("bot.jobs")
@@ -134,7 +134,7 @@ def handle_message(payload: dict) -> None:
             return
         fields["actions"] = ",".join(outcome.taken)
         if outcome.failed:
-            failed = ", ".join(f"{name} ({error})" for name, error in outcome.failed)
+            failed = ", ".join(f"{name} ({describe_error(e)})" for name, e in outcome.failed)
             raise _fail(f"actions failed: {failed}", retryable=outcome.retryable)
 
 
@@ -195,7 +195,8 @@ def _deliver_welcome(fields: dict, result: str, call: SlackCall | None, *, can_r
     try:
         send(call)
     except Exception as error:
-        raise _fail(f"welcome not sent: {error!r}", can_retry and is_retryable(error)) from error
+        reason = f"welcome not sent: {describe_error(error)}"
+        raise _fail(reason, can_retry and is_retryable(error)) from error
     fields["actions"] = "welcome"
 
 

@@ -53,6 +53,15 @@ def slack_error_code(error: SlackApiError) -> str:
     return data.get("error", "") if isinstance(data, dict) else ""
 
 
+def describe_error(error: BaseException) -> str:
+    """A short reason for logs and the failed registry (Slack's own messages span lines)."""
+    if isinstance(error, SlackApiError):
+        status = getattr(error.response, "status_code", 200)
+        code = slack_error_code(error) or "error"
+        return code if status == 200 else f"{code}, HTTP {status}"
+    return str(error) or type(error).__name__
+
+
 def is_retryable(error: BaseException) -> bool:
     """Could the same call succeed later? Slack 5xx/429, timeouts and connection errors can."""
     if isinstance(error, SlackApiError):
