@@ -95,6 +95,8 @@ if REDIS_TLS:
     _RQ_CONNECTION["SSL_CERT_REQS"] = "none" if REDIS_SKIP_VERIFY else "required"
 RQ_QUEUES = {name: dict(_RQ_CONNECTION) for name in (*EVENT_QUEUES, QUEUE_DEFAULT)}
 RQ_SHOW_ADMIN_LINK = True
+# Warms the Slack client, bot identity and content index before forking job processes.
+RQ = {"WORKER_CLASS": "bot.worker.BotWorker"}
 
 CACHES = {
     "default": {
