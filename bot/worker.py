@@ -1,15 +1,16 @@
 """The RQ worker class for the bot: warms what every job needs before forking work horses.
 
 RQ forks a work horse per job; whatever the parent holds, each horse starts
-with. So the parent builds the Slack client, learns the bot identity and
-compiles the content index once, and jobs skip that work (the index still
-checks its content version in Redis on every use, so edits reach the workers).
+with. So the parent builds the Slack client and learns the bot identity once,
+at start, and (through ContentIndexWorker) brings the content index up to date
+before each fork; jobs skip that work.
 """
 
 import logging
 
 from django.db import connections
-from rq import Worker
+
+from responses.worker import ContentIndexWorker
 
 log = logging.getLogger("bot.worker")
 
@@ -31,7 +32,7 @@ def warm_up() -> None:
         connections.close_all()  # a forked horse must not share the parent's DB socket
 
 
-class BotWorker(Worker):
+class BotWorker(ContentIndexWorker):
     def work(self, *args, **kwargs) -> bool:
         warm_up()
         return super().work(*args, **kwargs)

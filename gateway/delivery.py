@@ -1,20 +1,23 @@
 """Put an event on its queue exactly once (spec §3 steps 11-12).
 
-The delivery record (`gopherbot:event:<event_id>`) and the RQ job are written in
-one MULTI/EXEC transaction guarded by WATCH: either both land or neither does,
-so a Redis failure never leaves a record that would swallow Slack's retry.
+One Lua script, so one Redis round trip and atomic: it records the delivery
+(`gopherbot:event:<event_id>`) only if it is new, and in the same step writes the
+RQ job hash and pushes its id, just as RQ's own `Queue.enqueue_job` does. Either
+everything lands or nothing does, so a Redis failure never leaves a record that
+would swallow Slack's retry. tests/test_gateway.py runs the jobs with a real RQ worker.
 """
 
+import json
 import time
 
-import redis
 from django.conf import settings
-from rq.job import Job, Retry
+from rq.job import Job, JobStatus, Retry
+from rq.utils import now
 
 from gateway.routing import Route
 from gopherbot.connections import get_queue, get_redis
 
-# Event jobs are small and short; keep failures around for the operator to inspect.
+# Event jobs are small and short; failures stay a week for the operator to inspect.
 JOB_TIMEOUT = 60
 RESULT_TTL = 10 * 60
 FAILURE_TTL = 7 * 24 * 60 * 60
@@ -22,6 +25,25 @@ FAILURE_TTL = 7 * 24 * 60 * 60
 # and 30 s (RQ's scheduler, `rqworker --with-scheduler`); the job turns retries off
 # for failures that can't pass.
 EVENT_RETRY = Retry(max=3, interval=[2, 10, 30])
+
+# KEYS: delivery record, job hash, queue list, RQ's set of queues
+# ARGV: record TTL, job id, the job's pickled data, its other fields as a JSON object.
+# (Few arguments: packing each one is the costliest part of the call in redis-py.)
+_DELIVER = """
+if not redis.call('SET', KEYS[1], ARGV[2], 'NX', 'EX', ARGV[1]) then
+  return 0
+end
+local fields = {'data', ARGV[3]}
+for name, value in pairs(cjson.decode(ARGV[4])) do
+  fields[#fields + 1] = name
+  fields[#fields + 1] = value
+end
+redis.call('SADD', KEYS[4], KEYS[3])
+redis.call('HSET', KEYS[2], unpack(fields))
+redis.call('RPUSH', KEYS[3], ARGV[2])
+return 1
+"""
+_scripts = {}
 
 
 def delivery_key(event_id: str) -> str:
@@ -51,17 +73,16 @@ def enqueue_event(route: Route, body: dict, request_id: str | None) -> bool:
         failure_ttl=FAILURE_TTL,
         retry=EVENT_RETRY,
         description=f"{route.job} {body['event_id']}",
+        origin=queue.name,
+        status=JobStatus.QUEUED,
     )
-    key = delivery_key(body["event_id"])
-    with connection.pipeline() as pipe:
-        try:
-            pipe.watch(key)
-            if pipe.exists(key):
-                return False
-            pipe.multi()
-            pipe.set(key, job.id, ex=settings.SLACK_EVENT_DEDUP_SECONDS)
-            queue.enqueue_job(job, pipeline=pipe)
-            pipe.execute()
-        except redis.WatchError:
-            return False  # a concurrent delivery of the same event won the race
-    return True
+    job.enqueued_at = now()
+    fields = job.to_dict()
+    data = fields.pop("data")
+    # RQ reads an empty field as an absent one; leave them out.
+    fields = json.dumps({name: value for name, value in fields.items() if value != ""})
+    script = _scripts.get(connection)
+    if script is None:
+        script = _scripts[connection] = connection.register_script(_DELIVER)
+    keys = [delivery_key(body["event_id"]), job.key, queue.key, queue.redis_queues_keys]
+    return bool(script(keys=keys, args=[settings.SLACK_EVENT_DEDUP_SECONDS, job.id, data, fields]))

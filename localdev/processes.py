@@ -7,6 +7,7 @@ import subprocess
 import sys
 import tempfile
 import time
+import urllib.error
 import urllib.request
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -65,7 +66,10 @@ def stop_group(process: subprocess.Popen, timeout: float = 10) -> None:
         process.wait()
 
 
-def wait_for_http(url: str, timeout: float = 20.0, proc: Running | None = None) -> None:
+def wait_for_http(
+    url: str, timeout: float = 20.0, proc: Running | None = None, accept_any: bool = False
+) -> None:
+    """Wait until `url` answers 200 (or answers at all, with `accept_any`)."""
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if proc is not None and proc.process.poll() is not None:
@@ -74,6 +78,10 @@ def wait_for_http(url: str, timeout: float = 20.0, proc: Running | None = None) 
             with urllib.request.urlopen(url, timeout=1) as response:  # noqa: S310
                 if response.status == 200:
                     return
+        except urllib.error.HTTPError:
+            if accept_any:
+                return
+            time.sleep(0.1)
         except OSError:
             time.sleep(0.1)
     raise TimeoutError(f"{url} did not answer within {timeout} s")

@@ -130,7 +130,7 @@ def api_base_url() -> str:
     return url if url.endswith("/") else url + "/"
 
 
-def build_client(*, timeout: int = TIMEOUT_SECONDS) -> WebClient:
+def build_client(*, timeout: float = TIMEOUT_SECONDS) -> WebClient:
     """A new client from the settings; most code wants get_client()."""
     return WebClient(
         token=bot_token(),

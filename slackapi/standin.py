@@ -10,8 +10,6 @@ Slack's behaviour it copies, method by method: https://api.slack.com/methods
 
 import base64
 import contextlib
-import email.parser
-import email.policy
 import itertools
 import json
 import logging
@@ -666,14 +664,7 @@ def decode_params(query: str, body: bytes, content_type: str) -> dict[str, Any]:
         if isinstance(decoded, dict):
             params.update(decoded)
         return params
-    if media_type == "multipart/form-data":
-        message = email.parser.BytesParser(policy=email.policy.HTTP).parsebytes(
-            b"Content-Type: " + content_type.encode() + b"\r\n\r\n" + body
-        )
-        for part in message.iter_parts():
-            if part.get_filename() is None:
-                params[part.get_param("name", header="content-disposition")] = part.get_content()
-    elif body:
+    if body:
         params.update(parse_qsl(body.decode("utf-8", errors="replace"), keep_blank_values=True))
     for key in _JSON_FORM_FIELDS:
         if isinstance(params.get(key), str):

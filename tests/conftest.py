@@ -5,7 +5,12 @@ import pytest
 from gopherbot import connections
 from gopherbot.logfmt import LogfmtFormatter
 
-pytest_plugins = ["tests.fixtures.slack", "tests.fixtures.playground", "tests.fixtures.bot"]
+pytest_plugins = [
+    "tests.fixtures.slack",
+    "tests.fixtures.content",
+    "tests.fixtures.playground",
+    "tests.fixtures.bot",
+]
 
 
 @pytest.fixture(autouse=True)

@@ -1,0 +1,44 @@
+from django import forms
+from django.contrib import admin
+from django.utils.html import format_html_join
+from django.utils.safestring import SafeString
+
+from glossary.answers import define_answer
+from glossary.models import Term
+from responses.index import ContentIndex, GlossaryEntry
+from responses.preview import preview_block
+
+
+class TermForm(forms.ModelForm):
+    class Meta:
+        model = Term
+        fields = ("term", "aliases", "definition")
+        widgets = {"aliases": forms.TextInput(attrs={"size": 80})}
+
+
+@admin.register(Term)
+class TermAdmin(admin.ModelAdmin):
+    form = TermForm
+    list_display = ("term", "aliases", "short_definition", "updated_at")
+    search_fields = ("term", "aliases", "definition")
+    readonly_fields = ("preview", "updated_at")
+    fields = ("term", "aliases", "definition", "preview", "updated_at")
+
+    @admin.display(description="definition")
+    def short_definition(self, obj: Term) -> str:
+        text = " ".join(obj.definition.split())
+        return text if len(text) <= 80 else text[:79] + "…"
+
+    @admin.display(description="preview")
+    def preview(self, obj: Term) -> SafeString | str:
+        if obj.pk is None:
+            return "Save (and continue editing) to see the preview."
+        index = ContentIndex(
+            glossary=[GlossaryEntry(obj.term, tuple(obj.alias_list), obj.definition)]
+        )
+        asked = [obj.term, *obj.alias_list]
+        return format_html_join(
+            "",
+            "<p><code>define {}</code></p>{}",
+            ((name, preview_block(define_answer(index, name))) for name in asked),
+        )

@@ -1,0 +1,194 @@
+"""What moderators can do in the admin, what they see, and that the bot sees it at once."""
+
+import pytest
+from django.contrib.admin.models import CHANGE, LogEntry
+
+from responses.index import get_index
+from responses.models import CannedResponse, Welcome
+from tests.factories import (
+    CannedResponseFactory,
+    ContainsRuleFactory,
+    TermFactory,
+    WelcomeFactory,
+)
+
+pytestmark = pytest.mark.django_db
+
+CONTENT_PAGES = [
+    "/admin/responses/cannedresponse/",
+    "/admin/responses/containsrule/",
+    "/admin/responses/recommendedchannel/",
+    "/admin/responses/welcome/",
+    "/admin/responses/playgrounddeniedchannel/",
+    "/admin/glossary/term/",
+    "/admin/admin/logentry/",
+]
+
+
+def canned_form(response: CannedResponse, **changes) -> dict:
+    data = {
+        "trigger": response.trigger,
+        "aliases": response.aliases,
+        "description": response.description,
+        "text": response.text,
+        "enabled": "on",
+        "show_in_help": "on",
+        "_save": "Save",
+    }
+    data.update(changes)
+    return data
+
+
+@pytest.mark.parametrize("page", CONTENT_PAGES)
+def test_a_moderator_can_open_every_content_page(moderator_client, page):
+    assert moderator_client.get(page).status_code == 200
+    assert moderator_client.get(page + "add/").status_code == (403 if "logentry" in page else 200)
+
+
+@pytest.mark.parametrize(
+    "page", ["/admin/auth/user/", "/admin/auth/group/", "/admin/auth/user/add/"]
+)
+def test_a_moderator_cannot_manage_users_or_groups(moderator_client, page):
+    assert moderator_client.get(page).status_code == 403
+
+
+def test_a_plain_member_cannot_reach_the_admin(member_client):
+    response = member_client.get("/admin/responses/cannedresponse/")
+    assert response.status_code == 302
+    assert response.url.startswith("/admin/login/")
+
+
+def test_an_edit_through_the_admin_is_answered_on_the_very_next_lookup(
+    moderator_client, moderator, fresh_index, django_capture_on_commit_callbacks
+):
+    books = CannedResponseFactory(trigger="books", text="Read *Go in Action*.")
+    assert get_index().command("books").text == "Read *Go in Action*."
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = moderator_client.post(
+            f"/admin/responses/cannedresponse/{books.pk}/change/",
+            canned_form(books, text="Read <https://www.gopl.io/|gopl.io>.", aliases="go books"),
+        )
+
+    assert response.status_code == 302
+    index = get_index()
+    assert index.command(index.resolve_alias("Go Books")).text == (
+        "Read <https://www.gopl.io/|gopl.io>."
+    )
+    entry = LogEntry.objects.get(object_id=str(books.pk), action_flag=CHANGE)
+    assert entry.user == moderator
+    assert "Aliases" in entry.get_change_message() and "Text" in entry.get_change_message()
+
+
+def test_the_change_log_shows_who_changed_what(moderator_client, moderator):
+    books = CannedResponseFactory(trigger="books")
+    moderator_client.post(
+        f"/admin/responses/cannedresponse/{books.pk}/change/", canned_form(books, text="new")
+    )
+    page = moderator_client.get("/admin/admin/logentry/").content.decode()
+    assert moderator.username in page
+    assert f'href="/admin/responses/cannedresponse/{books.pk}/change/">books</a>' in page
+    assert "Changed Text." in page
+
+
+@pytest.mark.parametrize(
+    "trigger, aliases, field, message",
+    [
+        ("Help", "", "trigger", "“help” is already taken by the built-in command “help”."),
+        (
+            "assist",
+            "COMMANDS",
+            "aliases",
+            "“commands” is already taken by the built-in command “help”.",
+        ),
+        ("Tour", "", "trigger", "“tour” is already taken by the canned response “go tour”."),
+    ],
+)
+def test_a_moderator_cannot_claim_a_taken_name(moderator_client, trigger, aliases, field, message):
+    CannedResponseFactory(trigger="go tour", aliases="tour")
+    response = moderator_client.post(
+        "/admin/responses/cannedresponse/add/",
+        {
+            "trigger": trigger,
+            "aliases": aliases,
+            "description": "d",
+            "text": "t",
+            "enabled": "on",
+            "_save": "Save",
+        },
+    )
+    assert response.status_code == 200
+    assert response.context["adminform"].form.errors[field] == [message]
+    assert CannedResponse.objects.count() == 1
+
+
+def test_the_canned_response_page_previews_the_answer_and_its_help_line(moderator_client):
+    tour = CannedResponseFactory(
+        trigger="go tour",
+        aliases="tour",
+        description="the tour",
+        text="*Take* <https://go.dev/tour/|the tour>",
+    )
+    page = moderator_client.get(f"/admin/responses/cannedresponse/{tour.pk}/change/")
+    html = page.content.decode()
+    assert (
+        '<strong>Take</strong> <a href="https://go.dev/tour/" rel="noopener">the tour</a>' in html
+    )
+    assert "*Take* &lt;https://go.dev/tour/|the tour&gt;" in html
+    assert "Listed in `help` as: • `go tour` - the tour (also: `tour`)" in html
+
+
+def test_search_finds_responses_by_alias_and_text(moderator_client):
+    CannedResponseFactory(trigger="go tour", aliases="tour", text="the tour")
+    CannedResponseFactory(trigger="books", text="gopl.io")
+    page = moderator_client.get("/admin/responses/cannedresponse/", {"q": "gopl"})
+    assert [r.trigger for r in page.context["cl"].result_list] == ["books"]
+    page = moderator_client.get("/admin/responses/cannedresponse/", {"q": "tour"})
+    assert [r.trigger for r in page.context["cl"].result_list] == ["go tour"]
+
+
+def test_contains_rules_filter_by_kind(moderator_client):
+    ContainsRuleFactory(name="bbq", reactions="bbqgopher")
+    ContainsRuleFactory(name="proverbs", reactions="", reply="<https://go-proverbs.github.io/>")
+    page = moderator_client.get("/admin/responses/containsrule/", {"kind": "reply"})
+    assert [r.name for r in page.context["cl"].result_list] == ["proverbs"]
+
+
+def test_the_contains_rule_page_says_when_it_reacts(moderator_client):
+    rule = ContainsRuleFactory(triggers="vim", reactions="emacs", chance_one_in=150)
+    html = moderator_client.get(f"/admin/responses/containsrule/{rule.pk}/change/").content.decode()
+    assert (
+        "A message containing “vim”, once in 150 times gets the reactions <code>:emacs:</code>."
+        in html
+    )
+
+
+def test_the_glossary_page_previews_define_for_the_term_and_each_alias(moderator_client):
+    term = TermFactory(term="test-driven development", aliases="tdd", definition="tests _first_.")
+    html = moderator_client.get(f"/admin/glossary/term/{term.pk}/change/").content.decode()
+    assert "<code>define test-driven development</code>" in html
+    assert "`test-driven development` is tests _first_." in html
+    assert (
+        "<code>test-driven development</code>, or <code>tdd</code>, is tests <em>first</em>."
+    ) in html
+
+
+def test_the_welcome_page_previews_the_rendered_template(moderator_client):
+    welcome = WelcomeFactory(
+        kind=Welcome.TEAM_JOIN, channel="", template="Hi! Ask {bot} in {#admin-help}."
+    )
+    html = moderator_client.get(f"/admin/responses/welcome/{welcome.pk}/change/").content.decode()
+    assert (
+        'Hi! Ask <span class="slack-mention">@gopherbot</span> in '
+        '<span class="slack-mention">#admin-help</span>.'
+    ) in html
+
+
+def test_a_welcome_with_an_unknown_placeholder_is_refused(moderator_client):
+    response = moderator_client.post(
+        "/admin/responses/welcome/add/",
+        {"kind": "channel_join", "channel": "newbies", "template": "Hi {name}!", "enabled": "on"},
+    )
+    assert response.context["adminform"].form.errors["template"] == [
+        "Unknown placeholder “{name}”: use {bot}, {#channel-name} or {recommended_channels}."
+    ]

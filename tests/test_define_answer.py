@@ -1,0 +1,42 @@
+from glossary.answers import define_answer
+from responses.index import ContentIndex, Definition, GlossaryEntry
+
+INDEX = ContentIndex(
+    glossary=[GlossaryEntry("test-driven development", ("tdd",), "writing the test first.")]
+)
+
+
+def test_it_defines_a_term():
+    assert (
+        define_answer(INDEX, "Test-Driven Development")
+        == "`test-driven development` is writing the test first."
+    )
+
+
+def test_it_names_the_alias_that_was_used():
+    assert (
+        define_answer(INDEX, "TDD")
+        == "`test-driven development`, or `tdd`, is writing the test first."
+    )
+
+
+def test_it_explains_itself_without_a_term():
+    assert define_answer(INDEX, "  ") == "Tell me which term to define, e.g. `define tdd`."
+
+
+def test_define_define_is_a_joke():
+    assert define_answer(INDEX, "Define").startswith("`define` is what you ask me")
+
+
+def test_an_unknown_term_points_to_the_moderators():
+    assert define_answer(INDEX, "bdd") == (
+        "Sorry, I don't know `bdd` yet. If it belongs in the glossary, "
+        "ask the moderators in #admin-help to add it."
+    )
+
+
+def test_it_accepts_a_plain_lookup_function():
+    def lookup(term):
+        return Definition("go", "a language.", None) if term == "go" else None
+
+    assert define_answer(lookup, "Go") == "`go` is a language."
