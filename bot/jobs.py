@@ -1,9 +1,9 @@
 """RQ entry points for the event queues; the gateway enqueues them by dotted path.
 
 Outcomes: a discarded message is a success. A failure Slack might get over
-(5xx, 429, timeouts, connection errors) raises, and RQ retries the job with
-backoff (the Retry the gateway attaches); any other failure raises with
-retries turned off, so the job lands in RQ's failed registry at once.
+(5xx, 429, timeouts, connection errors) raises, and RQ runs the job again after
+RETRY_INTERVALS (its scheduler: `rqworker --with-scheduler`), then keeps it in
+the failed registry with the reason; any other failure goes there at once.
 A retried message job skips the Slack calls it already made.
 """
 
@@ -24,6 +24,7 @@ from gopherbot.connections import get_redis
 
 log = logging.getLogger("bot.jobs")
 
+RETRY_INTERVALS = (2, 10, 30)  # seconds before the 1st, 2nd and 3rd retry
 # A failed channel welcome is retried only while it is still timely.
 CHANNEL_WELCOME_RETRY_WINDOW = 10 * 60
 SENT_TTL_SECONDS = 60 * 60
@@ -49,7 +50,7 @@ class _Log:
             "handler": handler,
             "event_id": payload.get("event_id") if isinstance(payload, dict) else None,
             "queue": job.origin if job else None,
-            "retries_left": job.retries_left if job else None,
+            "attempt": _attempt(job) if job else None,
             "actions": "",
             "outcome": "",
         }
@@ -60,12 +61,26 @@ class _Log:
     def __exit__(self, exc_type, exc, tb) -> None:
         if exc is not None:
             retryable = exc.retryable if isinstance(exc, JobFailed) else is_retryable(exc)
-            if not retryable:
+            if retryable:
+                _allow_retry()
+            else:
                 _no_retry()
             self.fields["outcome"] = f"{'will retry' if _retries_left() else 'failed'}: {exc}"
         self.fields["duration_ms"] = round((time.perf_counter() - self.started) * 1000, 1)
         level = logging.ERROR if exc is not None else logging.INFO
         log.log(level, "job done", extra={"fields": self.fields})
+
+
+def _attempt(job) -> int:
+    return 1 if job.retries_left is None else len(RETRY_INTERVALS) - job.retries_left + 1
+
+
+def _allow_retry() -> None:
+    """Let RQ run the job again after a backoff (the worker reads these when it fails)."""
+    job = get_current_job()
+    if job is not None and job.retries_left is None:  # the first failure: start counting
+        job.retries_left = len(RETRY_INTERVALS)
+        job.retry_intervals = list(RETRY_INTERVALS)
 
 
 def _retries_left() -> bool:

@@ -6,9 +6,9 @@ from gopherbot import connections
 from gopherbot.logfmt import LogfmtFormatter
 
 pytest_plugins = [
-    "tests.fixtures.slack",
     "tests.fixtures.content",
-    "tests.fixtures.playground",
+    "tests.fixtures.outside",
+    "tests.fixtures.slack",
     "tests.fixtures.bot",
 ]
 

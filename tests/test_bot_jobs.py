@@ -2,7 +2,7 @@
 
 import time
 
-from gateway.delivery import EVENT_RETRY
+from bot.jobs import RETRY_INTERVALS
 from tests.fixtures.bot import GO_TOUR_TEXT
 from tests.slack_events import message_event
 
@@ -47,7 +47,7 @@ def test_a_slack_outage_retries_the_job_without_repeating_what_was_done(bot, sla
     job = bot.deliver(message_event("xkcd:303 bbq"))
 
     assert job.is_scheduled  # RQ's scheduler runs it again after the backoff
-    assert job.retries_left == EVENT_RETRY.max - 1
+    assert job.retries_left == len(RETRY_INTERVALS) - 1
     assert bot.sent("chat.postMessage") == []
     assert [p["name"] for p in bot.sent("reactions.add")] == ["bbqgopher"]
 
@@ -61,7 +61,7 @@ def test_a_slack_outage_retries_the_job_without_repeating_what_was_done(bot, sla
 def test_retries_end_in_the_failed_registry_with_the_reason(bot, slack):
     slack.fail_next("chat.postMessage", 503, times=100)
     job = bot.deliver(message_event(f"{BOT} go tour"))
-    for _ in range(EVENT_RETRY.max):
+    for _ in range(len(RETRY_INTERVALS)):
         bot.run_due_retries("slack_message_public")
     job.refresh()
     assert job.is_failed
@@ -84,7 +84,7 @@ def test_a_payload_without_an_event_fails_at_once(bot):
     from gopherbot.connections import get_queue
 
     job = get_queue("slack_message_public").enqueue(
-        "bot.jobs.handle_message", {"event_id": "EvBROKEN"}, retry=EVENT_RETRY
+        "bot.jobs.handle_message", {"event_id": "EvBROKEN"}
     )
     bot.work("slack_message_public")
     job.refresh()

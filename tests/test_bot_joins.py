@@ -4,7 +4,7 @@ import time
 
 import pytest
 
-from gateway.delivery import EVENT_RETRY
+from bot.jobs import RETRY_INTERVALS
 
 
 def team_join(user_id: str = "U0CAROL", **user) -> dict:
@@ -60,7 +60,7 @@ def test_a_failed_welcome_dm_is_retried(bot, slack):
     slack.fail_next("chat.postMessage", 503, times=3)
     job = bot.deliver(team_join())
     assert job.is_scheduled
-    assert job.retries_left == EVENT_RETRY.max - 1
+    assert job.retries_left == len(RETRY_INTERVALS) - 1
     bot.run_due_retries("slack_team_join")
     assert [p["text"] for p in bot.sent("chat.postMessage")] == [TEAM_WELCOME_TEXT]
 

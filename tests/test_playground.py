@@ -3,6 +3,7 @@
 import pytest
 
 from bot.playground import go_source
+from tests.fixtures.bot import SNIPPET_ID, shared
 from tests.slack_events import message_event
 
 CODE = "package main\n\nfunc main() {\n\tprintln(1 &lt; 2)\n}"
@@ -27,19 +28,20 @@ def test_text_without_fences_is_all_comments():
     assert go_source("one\n\ntwo") == "// one\n//\n// two\n"
 
 
-def link_text(playground, body: bytes) -> str:
-    return f"The above code from <@U0ALICE> in the playground: <{playground.link(body)}>"
+def link_text(playground) -> str:
+    link = f"{playground.url}/play/p/{SNIPPET_ID}"
+    return f"The above code from <@U0ALICE> in the playground: <{link}>"
 
 
 def test_a_long_message_is_shared_on_the_playground(bot, playground):
     assert LONG_TEXT.count("\n") >= 10
     bot.deliver(message_event(LONG_TEXT, thread_ts="1700000000.000001"))
 
-    assert playground.shared == [WANT_SOURCE.encode()]
+    assert shared(playground) == [WANT_SOURCE.encode()]
     assert bot.sent("chat.postMessage") == [
         {
             "channel": "C0GENERAL",
-            "text": link_text(playground, WANT_SOURCE.encode()),
+            "text": link_text(playground),
             "unfurl_links": False,
             "unfurl_media": False,
             "thread_ts": "1700000000.000001",
@@ -56,7 +58,7 @@ def test_a_long_message_is_shared_on_the_playground(bot, playground):
 
 def test_a_long_mention_is_shared_without_the_mention(bot, playground):
     bot.deliver(message_event("<@U0GOPHERBOT> look\n```" + CODE + "\n\n\n\n\n\n```"))
-    assert playground.shared[0].startswith(b"// look\npackage main")
+    assert shared(playground)[0].startswith(b"// look\npackage main")
 
 
 @pytest.mark.parametrize(
@@ -71,14 +73,14 @@ def test_a_long_mention_is_shared_without_the_mention(bot, playground):
 )
 def test_it_leaves_some_messages_alone(bot, playground, fields):
     bot.deliver(message_event(**fields))
-    assert playground.shared == []
+    assert shared(playground) == []
     assert bot.sent("chat.postMessage") == []
 
 
 def test_shadow_mode_skips_the_playground_even_in_a_dm(bot, playground, settings):
     settings.SHADOW_MODE = True
     bot.deliver(message_event(LONG_TEXT, channel="D0ALICE", channel_type="im"))
-    assert playground.shared == []
+    assert shared(playground) == []
     assert bot.sent("chat.postMessage") == []
 
 
@@ -89,9 +91,9 @@ def test_an_attached_go_file_is_shared(bot, playground, slack):
     bot.deliver(message_event("see attached", files=files))
 
     assert [call["file"] for call in bot.sent("files.info")] == [short["id"], code["id"]]
-    assert playground.shared == [GO_FILE.encode()]
+    assert shared(playground) == [GO_FILE.encode()]
     (posted,) = bot.sent("chat.postMessage")
-    assert posted["text"] == link_text(playground, GO_FILE.encode())
+    assert posted["text"] == link_text(playground)
     (note,) = bot.sent("chat.postEphemeral")
     assert "Go file" in note["text"] and "`nolink`" in note["text"]
 
@@ -101,10 +103,8 @@ def test_each_shared_file_gets_its_link(bot, playground, slack):
     second = slack.add_file("b.go", GO_FILE.replace("hi", "hello"))
     files = [{"id": f["id"], "filetype": "go"} for f in (first, second)]
     bot.deliver(message_event("", files=files))
-    assert len(playground.shared) == 2
-    assert [p["text"] for p in bot.sent("chat.postMessage")] == [
-        link_text(playground, body) for body in playground.shared
-    ]
+    assert shared(playground) == [GO_FILE.encode(), GO_FILE.replace("hi", "hello").encode()]
+    assert [p["text"] for p in bot.sent("chat.postMessage")] == [link_text(playground)] * 2
 
 
 def test_plain_text_and_short_files_are_not_shared(bot, playground, slack):
@@ -113,13 +113,13 @@ def test_plain_text_and_short_files_are_not_shared(bot, playground, slack):
     short = slack.add_file("tiny.go", "package main\n\nfunc main() {}\n")
     files = [{"id": plain["id"], "filetype": "text"}, {"id": short["id"], "filetype": "go"}]
     bot.deliver(message_event("files", files=files))
-    assert playground.shared == []
+    assert shared(playground) == []
     assert bot.sent("chat.postMessage") == []
     assert bot.sent("chat.postEphemeral") == []
 
 
 def test_a_playground_failure_does_not_stop_the_other_actions(bot, playground):
-    playground.fail_with = 400
+    playground.route("/_/share", "bad request", status=400, method="POST")
     job = bot.deliver(message_event("bbq\n" + LONG_TEXT))
     assert [p["name"] for p in bot.sent("reactions.add")] == ["bbqgopher"]
     assert bot.sent("chat.postMessage") == []
