@@ -82,6 +82,7 @@ def test_the_fast_path_echoes_the_url_verification_challenge():
     assert answer["headers"]["Content-Length"] == "5"
 
 
+@pytest.mark.django_db  # Django's own handler checks the database connection per request
 def test_other_paths_go_through_django():
     answer = call("/_ruok", method="GET")
     assert (answer["status"], answer["body"]) == (200, b"imok")
