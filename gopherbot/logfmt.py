@@ -15,9 +15,19 @@ from django.conf import settings
 
 def _quote(value: object) -> str:
     text = str(value)
-    if text == "" or any(c in text for c in ' ="\n\t'):
-        text = '"' + text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n") + '"'
+    if text == "" or any(c in ' ="\\' or not c.isprintable() for c in text):
+        # Control and format characters escaped (\r, \x00, \u202e...): a value, whoever
+        # sent it, can neither forge a log line nor reorder what the operator reads.
+        text = '"' + "".join(_escape(c) for c in text) + '"'
     return text
+
+
+def _escape(char: str) -> str:
+    if char in '"\\':
+        return "\\" + char
+    if char.isprintable():
+        return char
+    return char.encode("unicode_escape").decode("ascii")
 
 
 def logfmt(fields: dict) -> str:
