@@ -252,3 +252,7 @@ if PRODUCTION:
         raise ImproperlyConfigured(
             "ENV=production needs these environment variables: " + ", ".join(_missing)
         )
+    if DEBUG:
+        # Refused rather than ignored: the operator meant something, and debug pages
+        # would show settings and tracebacks to anyone who can reach the web process.
+        raise ImproperlyConfigured("DJANGO_DEBUG must be off with ENV=production")
