@@ -17,6 +17,8 @@ import time
 import urllib.request
 from pathlib import Path
 
+import redis
+
 from bench.common import (
     APP_ID,
     ROOT,
@@ -88,73 +90,91 @@ def fixed_rate(port: int, rate: int, seconds: int) -> list[float]:
     return latencies
 
 
+def throughput(app: str, connections: int, args, redis_url: str, workdir: Path) -> dict:
+    """One wrk run against a fresh process of `app`; its figures and the enqueue check."""
+    client = redis.Redis.from_url(redis_url)
+    client.flushdb()
+    port = free_port()
+    requests_file = workdir / f"requests-{connections}.txt"
+    count = 12_000 * args.seconds  # far more than either app can take: no event is sent twice
+    write_wrk_requests(requests_file, count, SIGNING_SECRET, TEAM_ID, APP_ID)
+    env = bot_env(redis_url, port, WEB_CONCURRENCY="4")
+    if app == "gopherbot" and args.gunicorn_args:
+        env["GUNICORN_CMD_ARGS"] = args.gunicorn_args
+    with running(APPS[app], env) as web:
+        wait_for_http(f"http://127.0.0.1:{port}/_ruok", proc=web, accept_any=True)
+        cpu_before = cpu_seconds(web.process.pid)
+        result = run_wrk(port, connections, args.seconds, requests_file)
+        result["cpu"] = cpu_seconds(web.process.pid) - cpu_before
+    result["ok"] = result["requests"] - result["non2xx"]
+    result["enqueued"] = client.llen(QUEUE_KEY) if app == "gopherbot" else None
+    return result
+
+
+def throughput_row(app: str, connections: int, result: dict) -> list:
+    enqueued, ok = result["enqueued"], result["ok"]
+    check = "-" if enqueued is None else f"{'yes' if enqueued >= ok else 'NO'} ({enqueued}/{ok})"
+    errors = result["connect_errors"] + result["read_errors"] + result["timeouts"]
+    return [
+        app, connections, f"{result['rps']:.0f}", f"{result['p50_us'] / 1000:.2f}",
+        f"{result['p99_us'] / 1000:.2f}", result["non2xx"], errors,
+        f"{result['cpu'] / max(result['requests'], 1) * 1000:.2f}", check,
+        "requests wrapped!" if result["wrapped"] else "",
+    ]  # fmt: skip
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seconds", type=int, default=8)
     parser.add_argument("--connections", type=int, nargs="+", default=[16, 64])
+    parser.add_argument("--rounds", type=int, default=2, help="alternate the apps this many times")
     parser.add_argument("--rate", type=int, default=100)
     parser.add_argument("--rate-seconds", type=int, default=10)
+    parser.add_argument("--gunicorn-args", default="", help="extra GUNICORN_CMD_ARGS for gopherbot")
+    parser.add_argument("--only", choices=["throughput", "latency"], default=None)
     args = parser.parse_args()
 
     redis_server = LocalRedis().start()
-    import redis
-
-    client = redis.Redis.from_url(redis_server.url)
     workdir = Path(tempfile.mkdtemp(prefix="gopherbot-bench-"))
-    rows, latency_rows = [], []
     try:
-        for connections in args.connections:
-            for name, command in APPS.items():
-                client.flushdb()
-                port = free_port()
-                requests_file = workdir / f"requests-{connections}.txt"
-                count = 12_000 * args.seconds  # far more than either app can take
-                write_wrk_requests(requests_file, count, SIGNING_SECRET, TEAM_ID, APP_ID)
-                env = bot_env(redis_server.url, port, WEB_CONCURRENCY="4")
-                with running(command, env) as web:
-                    wait_for_http(f"http://127.0.0.1:{port}/_ruok", proc=web, accept_any=True)
-                    cpu_before = cpu_seconds(web.process.pid)
-                    result = run_wrk(port, connections, args.seconds, requests_file)
-                    cpu = cpu_seconds(web.process.pid) - cpu_before
-                ok = result["requests"] - result["non2xx"]
-                enqueued = client.llen(QUEUE_KEY) if name == "gopherbot" else None
-                verdict = "-" if enqueued is None else "yes" if enqueued >= ok else "NO"
-                rows.append([
-                    name, connections, f"{result['rps']:.0f}", f"{result['p50_us'] / 1000:.2f}",
-                    f"{result['p99_us'] / 1000:.2f}", result["non2xx"],
-                    result["connect_errors"] + result["read_errors"] + result["timeouts"],
-                    f"{cpu / max(result['requests'], 1) * 1000:.2f}",
-                    verdict if enqueued is None else f"{verdict} ({enqueued}/{ok})",
-                    "" if not result["wrapped"] else "requests wrapped!",
-                ])  # fmt: skip
+        if args.only != "latency":
+            rows, ratios = [], []
+            for connections in args.connections:
+                for _ in range(args.rounds):
+                    results = {app: throughput(app, connections, args, redis_server.url, workdir)
+                               for app in APPS}  # fmt: skip
+                    rows += [throughput_row(app, connections, r) for app, r in results.items()]
+                    ours, reference = (results[app]["rps"] for app in APPS)
+                    ratios.append((connections, ours / reference))
+            print(f"\nThroughput: wrk -t2 for {args.seconds} s a run, distinct signed events")
+            print_table(
+                ["app", "conns", "req/s", "p50 ms", "p99 ms", "non-200", "sock errs",
+                 "CPU ms/req", "200s enqueued (jobs/200s)", ""],
+                rows,
+            )  # fmt: skip
+            for connections in args.connections:
+                values = [ratio for conns, ratio in ratios if conns == connections]
+                listed = ", ".join(f"{v:.2f}" for v in values)
+                print(f"gopherbot / slack-bolt req/s at {connections} connections: {listed}")
 
-        client.flushdb()
-        port = free_port()
-        with running(
-            APPS["gopherbot"], bot_env(redis_server.url, port, WEB_CONCURRENCY="4")
-        ) as web:
-            wait_for_http(f"http://127.0.0.1:{port}/_ruok", proc=web)
-            latencies = fixed_rate(port, args.rate, args.rate_seconds)
-        latency_rows.append([
-            "gopherbot", args.rate, len(latencies), args.rate * args.rate_seconds,
-            f"{percentile(latencies, 50):.2f}", f"{percentile(latencies, 99):.2f}",
-            client.llen(QUEUE_KEY),
-        ])  # fmt: skip
+        if args.only != "throughput":
+            port = free_port()
+            env = bot_env(redis_server.url, port, WEB_CONCURRENCY="4")
+            if args.gunicorn_args:
+                env["GUNICORN_CMD_ARGS"] = args.gunicorn_args
+            redis.Redis.from_url(redis_server.url).flushdb()
+            with running(APPS["gopherbot"], env) as web:
+                wait_for_http(f"http://127.0.0.1:{port}/_ruok", proc=web)
+                latencies = fixed_rate(port, args.rate, args.rate_seconds)
+            enqueued = redis.Redis.from_url(redis_server.url).llen(QUEUE_KEY)
+            print(f"\nAck latency at a fixed {args.rate} events/s for {args.rate_seconds} s")
+            print_table(
+                ["app", "events/s", "sent", "200s", "enqueued", "p50 ms", "p99 ms"],
+                [["gopherbot", args.rate, args.rate * args.rate_seconds, len(latencies), enqueued,
+                  f"{percentile(latencies, 50):.2f}", f"{percentile(latencies, 99):.2f}"]],
+            )  # fmt: skip
     finally:
         redis_server.stop()
-
-    print(f"\nThroughput: wrk -t2, {args.seconds} s per run, distinct signed events, gunicorn x4")
-    print_table(
-        ["app", "conns", "req/s", "p50 ms", "p99 ms", "non-200", "sock errs", "CPU ms/req",
-         "200s enqueued (jobs/200s)", ""],
-        rows,
-    )  # fmt: skip
-    by = {(r[0], r[1]): float(r[2]) for r in rows}
-    for connections in args.connections:
-        ratio = by[("gopherbot", connections)] / by[("slack-bolt (ack only)", connections)]
-        print(f"gopherbot / slack-bolt at {connections} connections: {ratio:.2f}x")
-    print(f"\nAck latency at a fixed {args.rate} events/s for {args.rate_seconds} s")
-    print_table(["app", "events/s", "200s", "sent", "p50 ms", "p99 ms", "enqueued"], latency_rows)
 
 
 if __name__ == "__main__":

@@ -43,6 +43,9 @@ SLACK_API_URL = env_str("GOPHER_SLACK_API_URL", "https://slack.com/api/")
 # real workspace to protect, so it behaves exactly as in production.
 SLACK_USES_STANDIN = not SLACK_BOT_TOKEN and not PRODUCTION
 SHADOW_MODE = not PRODUCTION and not SLACK_USES_STANDIN
+# In shadow mode the pollers post to this channel (a name, e.g. "gopherbot-dev")
+# instead of their real ones; empty: they only log what they would post.
+SHADOW_MODE_CHANNEL = env_str("GOPHER_SHADOW_CHANNEL")
 
 # https://api.slack.com/authentication/verifying-requests-from-slack
 SLACK_REPLAY_WINDOW_SECONDS = 5 * 60
@@ -127,6 +130,7 @@ INSTALLED_APPS = [
     "glossary",
     "responses",
     "localdev",
+    "pollers",
 ]
 
 MIDDLEWARE = [

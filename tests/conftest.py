@@ -5,7 +5,11 @@ import pytest
 from gopherbot import connections
 from gopherbot.logfmt import LogfmtFormatter
 
-pytest_plugins = ["tests.fixtures.slack", "tests.fixtures.content"]
+pytest_plugins = [
+    "tests.fixtures.content",
+    "tests.fixtures.outside",
+    "tests.fixtures.slack",
+]
 
 
 @pytest.fixture(autouse=True)

@@ -1,0 +1,52 @@
+"""The messages the pollers post: plain dicts of chat.postMessage arguments (except channel)."""
+
+from pollers.sources import Change, Status
+
+GERRIT_CHANNEL = "golang-cls"
+GOTIME_CHANNEL = "gotimefm"
+
+GOTIME_LIVE_TEXT = ":tada: GoTimeFM is now live :tada:"
+
+
+def escape(text: str) -> str:
+    """Slack reads <, > and & as markup; a commit subject must show them as typed."""
+    # https://api.slack.com/reference/surfaces/formatting#escaping
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def cl_link(number: int) -> str:
+    return f"https://go.dev/cl/{number}/"
+
+
+def merged_change(change: Change) -> dict:
+    link = cl_link(change.number)
+    subject = escape(change.subject)
+    prefixed = subject if change.project == "go" else f"[{escape(change.project)}] {subject}"
+    text = f"[{change.number}] {prefixed}: {link}"
+    return {
+        "text": text,
+        "attachments": [
+            {
+                "fallback": text,
+                "title": subject,
+                "title_link": link,
+                "text": escape(change.message),
+                "footer": change.change_id,
+            }
+        ],
+        "unfurl_links": False,
+        "unfurl_media": False,
+    }
+
+
+def gotime_live() -> dict:
+    return {"text": GOTIME_LIVE_TEXT, "unfurl_links": False, "unfurl_media": False}
+
+
+def gotime_status(status: Status) -> dict:
+    return {
+        "text": f"<{status.url}>",
+        "username": "Changelog",
+        "unfurl_links": True,
+        "unfurl_media": True,
+    }
