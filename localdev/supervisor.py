@@ -57,7 +57,8 @@ class Supervisor:
         self.stopping = threading.Event()
 
     def start(self, name: str, command: str) -> Child:
-        # sh -c "exec …" expands the Procfile's ${PORT:-8000} and then becomes the process.
+        # The shell expands the Procfile's ${PORT:-8000}, then exec makes the command the
+        # process itself, so that a SIGTERM reaches it (a Procfile line is one command).
         process = subprocess.Popen(
             ["/bin/sh", "-c", f"exec {command}"],
             cwd=self.cwd,
@@ -114,10 +115,14 @@ class Supervisor:
         return None
 
     def stop(self, timeout: float = STOP_TIMEOUT_SECONDS) -> None:
-        """SIGTERM every process group, SIGKILL what is left after `timeout`."""
+        """SIGTERM every process, then SIGKILL whatever is left in their groups after `timeout`."""
         self.stopping.set()
+        # Only the process itself: gunicorn's master and RQ's worker stop their own children
+        # gracefully (and reap them) when they are left to do it.
         for child in self.children:
-            _signal_group(child.process, signal.SIGTERM)
+            if child.process.poll() is None:
+                with contextlib.suppress(ProcessLookupError):
+                    child.process.send_signal(signal.SIGTERM)
         deadline = time.monotonic() + timeout
         for child in self.children:
             try:
@@ -150,7 +155,7 @@ def describe_exit(returncode: int | None) -> str:
 def run_once(command: str, cwd: Path, env: dict[str, str], output: Output, name: str) -> None:
     """Run a setup step to completion; relay its last line, or all of it when it fails."""
     process = subprocess.run(
-        ["/bin/sh", "-c", f"exec {command}"],
+        ["/bin/sh", "-c", command],
         cwd=cwd,
         env=env,
         stdin=subprocess.DEVNULL,

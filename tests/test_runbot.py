@@ -13,7 +13,7 @@ from pathlib import Path
 import psutil
 
 from gopherbot.local_redis import free_port
-from localdev.processes import ROOT
+from localdev.processes import ROOT, procfile_command
 from localdev.state import read_state
 
 READY_TIMEOUT_SECONDS = 45
@@ -27,7 +27,12 @@ def local_env(tmp_path: Path, **extra: str) -> dict[str, str]:
         if key not in ("REDIS_URL", "ENV", "GOPHER_SLACK_API_URL")
         and not key.startswith("GOPHER_SLACK_")
     }
+    nowhere = f"http://127.0.0.1:{free_port()}"  # the pollers' outside services: refused
     env.update(
+        GOPHER_PLAYGROUND_URL=nowhere,
+        GOPHER_GERRIT_URL=nowhere,
+        GOPHER_CHANGELOG_URL=nowhere,
+        GOPHER_MASTODON_URL=nowhere,
         PATH=f"{Path(sys.executable).parent}{os.pathsep}{env.get('PATH', '')}",
         PORT=str(free_port()),
         GOPHER_LOCAL_DIR=str(tmp_path / "var"),
@@ -81,7 +86,11 @@ def test_the_whole_bot_answers_a_chat_and_stops_on_ctrl_c(tmp_path):
         wait_until_running(runbot, env, log)
         descendants = psutil.Process(runbot.pid).children(recursive=True)
         commands = " ".join(" ".join(p.cmdline()) for p in descendants)
-        for expected in ("redis-server", "gunicorn", "rqworker", "rqscheduler"):
+        for expected in (
+            "redis-server",
+            "gunicorn gopherbot.wsgi",
+            *map(procfile_command, ("worker", "scheduler")),
+        ):
             assert expected in commands
 
         output = log.read_text()
@@ -106,11 +115,13 @@ def test_the_whole_bot_answers_a_chat_and_stops_on_ctrl_c(tmp_path):
             raise
 
     assert runbot.returncode == 0, log.read_text()
-    left_behind = [p for p in descendants if p.is_running() and p.status() != "zombie"]
+    left_behind = [p for p in descendants if _alive(p)]
     assert left_behind == []
     groups = {runbot.pid} | {p.pid for p in descendants}
     in_those_groups = [
-        p.info for p in psutil.process_iter(["pid", "cmdline"]) if _pgid(p.pid) in groups
+        p.info
+        for p in psutil.process_iter(["pid", "cmdline", "status"])
+        if _pgid(p.pid) in groups and p.info["status"] != psutil.STATUS_ZOMBIE
     ]
     assert in_those_groups == []
     assert read_state(Path(env["GOPHER_LOCAL_DIR"])) is None
@@ -139,6 +150,14 @@ def test_runbot_refuses_to_run_in_production(tmp_path):
     )
     assert result.stdout == ""
     assert not (tmp_path / "var").exists()
+
+
+def _alive(process: psutil.Process) -> bool:
+    # A zombie has ended; only its parent (or init, once orphaned) has yet to collect it.
+    try:
+        return process.is_running() and process.status() != psutil.STATUS_ZOMBIE
+    except psutil.NoSuchProcess:
+        return False
 
 
 def _pgid(pid: int) -> int | None:
