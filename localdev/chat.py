@@ -75,7 +75,13 @@ class Conversation:
 
     @property
     def label(self) -> str:
-        return channel_label(self.channel_id)
+        return f"DM with @{BOT_NAME}" if self.channel is None else "#" + self.channel
+
+    def is_in(self, channel: str) -> bool:
+        """Whether `channel` (as the bot named it: C…, D… or a user id for a DM) is this one."""
+        if self.channel is None:
+            return channel in (self.channel_id, self.user_id)
+        return channel == self.channel_id
 
     def moved(self, **changes) -> "Conversation":
         return replace(self, **changes)
@@ -278,8 +284,8 @@ def format_call(call: dict, conversation: Conversation) -> list[str]:
     """The lines a person in `conversation` would read for one of the bot's calls."""
     params = call.get("params") or {}
     response = call.get("response") or {}
-    where = channel_label(str(params.get("channel", "")))
-    prefix = "" if where == conversation.label else f"[{where}] "
+    channel = str(params.get("channel", ""))
+    prefix = "" if conversation.is_in(channel) else f"[{channel_label(channel)}] "
     speaker = params.get("username") or BOT_NAME
     if not response.get("ok"):
         error = response.get("error") or f"HTTP {call.get('status')}"

@@ -99,6 +99,17 @@ def test_an_answer_elsewhere_says_where_it_went(slack):
     ]
 
 
+def test_a_dm_addressed_by_user_id_is_the_dm_itself(slack):
+    get_client().chat_postMessage(channel="U0ALICE", text="Welcome to Gophers!")
+
+    assert printed(slack) == ["gopher: Welcome to Gophers!"]
+
+
+def test_a_conversation_is_named_as_its_person_sees_it():
+    assert ALICE_IN_A_DM.label == "DM with @gopher"
+    assert Conversation(channel="general").label == "#general"
+
+
 def test_a_custom_username_speaks_for_the_bot(slack):
     get_client().chat_postMessage(
         channel="C0GOTIMEFM", text="<https://changelog.social/@gotime/1>", username="Changelog"

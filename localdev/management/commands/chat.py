@@ -29,7 +29,8 @@ HELP = """Commands:
   /dm                talk to the bot in a DM (the default)
   /channel NAME      talk in #NAME (mention the bot as @gopher)
   /user NAME         talk as someone else (alice, bob, carol)
-  /thread TS         reply in the thread of message TS; /thread off to leave it
+  /thread [TS]       reply in the thread of message TS (default: your last message)
+  /thread off        back out of the thread
   /join-team         you just joined the workspace (team_join)
   /join-channel NAME you just joined #NAME (member_joined_channel)
   /help              this list
@@ -103,6 +104,7 @@ class Command(BaseCommand):
         self.watcher.skip_past()
         self.lock = threading.Lock()
         self.prompt_shown = False
+        self.last_ts: str | None = None
 
     def send(self, event: dict) -> None:
         body = event_callback(
@@ -113,10 +115,10 @@ class Command(BaseCommand):
         )
         post_event(self.gateway_url, body, settings.SLACK_SIGNING_SECRET)
 
-    def say(self, text: str) -> str:
+    def say(self, text: str) -> None:
         ts = now_ts()
         self.send(message_event(self.conversation, text, ts, settings.SLACK_TEAM_ID))
-        return ts
+        self.last_ts = ts
 
     def send_joins(self, options: dict) -> None:
         if options["join_team"]:
@@ -228,8 +230,8 @@ class Command(BaseCommand):
                 self.conversation = self.conversation.moved(channel=argument, thread_ts=None)
             elif name == "/user" and argument:
                 self.conversation = self.conversation.moved(user=argument)
-            elif name == "/thread" and argument:
-                thread = None if argument == "off" else argument
+            elif name == "/thread":
+                thread = None if argument == "off" else (argument or self.last_ts)
                 self.conversation = self.conversation.moved(thread_ts=thread)
             elif name == "/join-team":
                 self.send(team_join_event(self.conversation, now_ts(), settings.SLACK_TEAM_ID))
