@@ -59,6 +59,8 @@ PLAYGROUND_URL = env_str("GOPHER_PLAYGROUND_URL", "https://go.dev")
 GERRIT_URL = env_str("GOPHER_GERRIT_URL", "https://go-review.googlesource.com")
 CHANGELOG_URL = env_str("GOPHER_CHANGELOG_URL", "https://changelog.com")
 MASTODON_URL = env_str("GOPHER_MASTODON_URL", "https://changelog.social")
+# files.info right after an upload can answer file_not_found; the Go bot waited a second.
+PLAYGROUND_FILE_DELAY_SECONDS = 1.0
 
 # --- Redis and RQ ---------------------------------------------------------------
 
@@ -98,6 +100,8 @@ if REDIS_TLS:
     _RQ_CONNECTION["SSL_CERT_REQS"] = "none" if REDIS_SKIP_VERIFY else "required"
 RQ_QUEUES = {name: dict(_RQ_CONNECTION) for name in (*EVENT_QUEUES, QUEUE_DEFAULT)}
 RQ_SHOW_ADMIN_LINK = True
+# Warms the Slack client, bot identity and content index before forking job processes.
+RQ = {"WORKER_CLASS": "bot.worker.BotWorker"}
 
 CACHES = {
     "default": {

@@ -9,6 +9,7 @@ pytest_plugins = [
     "tests.fixtures.content",
     "tests.fixtures.outside",
     "tests.fixtures.slack",
+    "tests.fixtures.bot",
 ]
 
 

@@ -1,0 +1,44 @@
+"""What every action may use: who the bot is, the content, Slack, chance."""
+
+import random
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any, Protocol
+
+
+class RandomSource(Protocol):
+    def random(self) -> float: ...
+
+
+@dataclass
+class Context:
+    bot_user_id: str
+    bot_id: str
+    index: Any  # responses.index.ContentIndex
+    client: Any  # slack_sdk.WebClient, for reads (files.info); replies go through the sender
+    channel_id: Callable[[str], str | None]
+    channel_name: Callable[[str], str | None]
+    random: RandomSource
+
+
+# Tests swap this for a fixed source so rare reactions and coin flips are deterministic.
+RANDOM: RandomSource = random.Random()
+
+
+def current_context() -> Context:
+    """The context of the running worker: each piece is cached by its own module."""
+    from responses.index import get_index
+    from slackapi.channels import channel_id, channel_name
+    from slackapi.client import get_client
+    from slackapi.identity import bot_identity
+
+    identity = bot_identity()
+    return Context(
+        bot_user_id=identity.user_id,
+        bot_id=identity.bot_id,
+        index=get_index(),
+        client=get_client(),
+        channel_id=channel_id,
+        channel_name=channel_name,
+        random=RANDOM,
+    )

@@ -1,0 +1,72 @@
+"""A Slack message event, parsed into what the matchers need (spec §4)."""
+
+import re
+from dataclasses import dataclass
+
+from bot.mentions import USER, Mention, parse_mentions
+
+# Slack trouble must not turn into a burst of stale replies.
+MAX_AGE_SECONDS = 30
+
+_DM_CHANNEL_TYPES = frozenset({"im", "mpim", "app_home"})  # `group` is a private channel
+_TS = re.compile(r"\d{1,12}\.\d{1,9}")
+
+
+@dataclass(frozen=True)
+class Message:
+    text: str  # mentions spliced out, trimmed
+    raw_text: str
+    user: str
+    channel: str
+    channel_type: str
+    ts: str
+    thread_ts: str | None
+    is_dm: bool
+    bot_mentioned: bool
+    other_mentions: tuple[str, ...]  # user ids other than the bot's, in order
+    mentions: tuple[Mention, ...]
+    files: tuple[dict, ...]
+
+    @property
+    def lower_text(self) -> str:
+        return self.text.lower()
+
+
+def parse_message(event: dict, bot_user_id: str) -> Message:
+    raw_text = event.get("text") or ""
+    channel = event.get("channel") or ""
+    text, mentions = parse_mentions(raw_text, channel)
+    users = [m.id for m in mentions if m.kind == USER]
+    channel_type = event.get("channel_type") or "channel"
+    return Message(
+        text=text,
+        raw_text=raw_text,
+        user=event.get("user") or "",
+        channel=channel,
+        channel_type=channel_type,
+        ts=event.get("ts") or "",
+        thread_ts=event.get("thread_ts") or None,
+        is_dm=channel_type in _DM_CHANNEL_TYPES,
+        bot_mentioned=bot_user_id in users,
+        other_mentions=tuple(user for user in users if user != bot_user_id),
+        mentions=tuple(mentions),
+        files=tuple(f for f in event.get("files") or () if isinstance(f, dict)),
+    )
+
+
+def discard_reason(event: dict, *, bot_user_id: str, bot_id: str, now: float) -> str | None:
+    """Why the bot ignores this message event, or None when it should look at it."""
+    subtype = event.get("subtype")
+    if subtype and subtype != "thread_broadcast":
+        return f"subtype {subtype}"
+    ts = event.get("ts")
+    if not isinstance(ts, str) or not _TS.fullmatch(ts):
+        return "malformed ts"
+    if event.get("user") == bot_user_id or (bot_id and event.get("bot_id") == bot_id):
+        return "own message"
+    if not event.get("user") or not event.get("channel"):
+        return "no user or channel"
+    age = now - float(ts)
+    if age > MAX_AGE_SECONDS:
+        return f"older than {MAX_AGE_SECONDS} s ({age:.0f} s)"
+    return None

@@ -1,0 +1,93 @@
+"""Job outcomes: retries with backoff, failures that stop at once, the one log line per job."""
+
+import time
+
+from bot.jobs import RETRY_INTERVALS
+from tests.fixtures.bot import GO_TOUR_TEXT
+from tests.slack_events import message_event
+
+BOT = "<@U0GOPHERBOT>"
+
+
+def test_every_job_logs_one_line_with_what_it_did(bot, log_text):
+    job = bot.deliver(message_event("xkcd:303 bbq"), event_id="EvLOGLINE")
+    assert job.is_finished
+    (line,) = [line for line in log_text().splitlines() if 'msg="job done"' in line]
+    assert "handler=message event_id=EvLOGLINE queue=slack_message_public" in line
+    assert "actions=prefix:xkcd:,react:" in line
+    assert "outcome=answered" in line
+    assert "duration_ms=" in line
+
+
+def test_a_message_nobody_asked_about_is_no_match(bot, log_text):
+    bot.deliver(message_event("just chatting"))
+    assert 'outcome="no match"' in log_text()
+    assert bot.sent("chat.postMessage") == []
+
+
+def test_a_429_is_retried_after_retry_after_and_answered_once(bot, slack):
+    slack.fail_next("chat.postMessage", 429, headers={"Retry-After": "1"})
+    started = time.monotonic()
+    job = bot.deliver(message_event(f"{BOT} go tour"))
+    assert time.monotonic() - started >= 1
+    assert job.is_finished
+    assert len(slack.attempts_to("chat.postMessage")) == 2
+    assert bot.sent("chat.postMessage") == [
+        {
+            "channel": "C0GENERAL",
+            "text": GO_TOUR_TEXT,
+            "unfurl_links": False,
+            "unfurl_media": False,
+        }
+    ]
+
+
+def test_a_slack_outage_retries_the_job_without_repeating_what_was_done(bot, slack):
+    slack.fail_next("chat.postMessage", 503, times=3)  # more than the client's own retries
+    job = bot.deliver(message_event("xkcd:303 bbq"))
+
+    assert job.is_scheduled  # RQ's scheduler runs it again after the backoff
+    assert job.retries_left == len(RETRY_INTERVALS) - 1
+    assert bot.sent("chat.postMessage") == []
+    assert [p["name"] for p in bot.sent("reactions.add")] == ["bbqgopher"]
+
+    bot.run_due_retries("slack_message_public")
+    job.refresh()
+    assert job.is_finished
+    assert [p["text"] for p in bot.sent("chat.postMessage")] == ["https://xkcd.com/303"]
+    assert len(slack.attempts_to("reactions.add")) == 1  # not added twice
+
+
+def test_retries_end_in_the_failed_registry_with_the_reason(bot, slack):
+    slack.fail_next("chat.postMessage", 503, times=100)
+    job = bot.deliver(message_event(f"{BOT} go tour"))
+    for _ in range(len(RETRY_INTERVALS)):
+        bot.run_due_retries("slack_message_public")
+    job.refresh()
+    assert job.is_failed
+    assert job.id in job.failed_job_registry
+    assert "actions failed: command:go tour (internal_error, HTTP 503)" in (
+        job.latest_result().exc_string
+    )
+
+
+def test_a_failure_that_cannot_pass_is_not_retried(bot, slack):
+    slack.fail_next("reactions.add", 200, body={"ok": False, "error": "invalid_name"})
+    job = bot.deliver(message_event("xkcd:303 bbq"))
+    assert [p["text"] for p in bot.sent("chat.postMessage")] == ["https://xkcd.com/303"]
+    assert job.is_failed
+    assert job.retries_left == 0
+    assert "(invalid_name)" in job.latest_result().exc_string
+
+
+def test_a_payload_without_an_event_fails_at_once(bot):
+    from gopherbot.connections import get_queue
+
+    job = get_queue("slack_message_public").enqueue(
+        "bot.jobs.handle_message", {"event_id": "EvBROKEN"}
+    )
+    bot.work("slack_message_public")
+    job.refresh()
+    assert job.is_failed
+    assert job.retries_left == 0
+    assert "parse error" in job.latest_result().exc_string

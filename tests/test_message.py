@@ -1,0 +1,96 @@
+import time
+
+import pytest
+
+from bot.mentions import USER, Mention
+from bot.message import discard_reason, parse_message
+from tests.slack_events import message_event
+
+BOT = "U0GOPHERBOT"
+BOT_ID = "B0GOPHERBOT"
+
+
+def discard(event, now=None):
+    now = time.time() if now is None else now
+    return discard_reason(event, bot_user_id=BOT, bot_id=BOT_ID, now=now)
+
+
+def test_it_splices_mentions_and_knows_the_bot_was_mentioned():
+    event = message_event("<@U0GOPHERBOT> go tour <@U0ALICE> <@U0BOB>", ts="1700000000.000100")
+    message = parse_message(event, BOT)
+    assert message.text == "go tour"
+    assert message.raw_text == "<@U0GOPHERBOT> go tour <@U0ALICE> <@U0BOB>"
+    assert message.bot_mentioned is True
+    assert message.other_mentions == ("U0ALICE", "U0BOB")
+    assert message.mentions[0] == Mention(USER, BOT)
+    assert (message.user, message.channel, message.ts) == (
+        "U0ALICE",
+        "C0GENERAL",
+        "1700000000.000100",
+    )
+    assert message.thread_ts is None
+
+
+def test_other_mentions_keep_only_users_in_order():
+    event = message_event("<@U0CAROL> <!here> <#C0NEWBIES> <!subteam^S0MODS> <@U0BOB> hi")
+    message = parse_message(event, BOT)
+    assert message.bot_mentioned is False
+    assert message.other_mentions == ("U0CAROL", "U0BOB")
+
+
+def test_it_keeps_the_thread():
+    message = parse_message(message_event("hi", thread_ts="1700000000.000001"), BOT)
+    assert message.thread_ts == "1700000000.000001"
+
+
+@pytest.mark.parametrize(
+    ("channel_type", "is_dm"),
+    [("im", True), ("mpim", True), ("app_home", True), ("group", False), ("channel", False)],
+)
+def test_it_knows_a_dm_from_a_channel(channel_type, is_dm):
+    message = parse_message(message_event("hi", channel_type=channel_type), BOT)
+    assert message.is_dm is is_dm
+
+
+def test_a_missing_channel_type_is_a_channel():
+    event = message_event("hi")
+    del event["channel_type"]
+    assert parse_message(event, BOT).is_dm is False
+
+
+def test_it_keeps_attached_files():
+    event = message_event("", files=[{"id": "F0CODE", "filetype": "go"}, "junk"])
+    assert parse_message(event, BOT).files == ({"id": "F0CODE", "filetype": "go"},)
+
+
+def test_it_looks_at_a_fresh_message():
+    assert discard(message_event("hi")) is None
+
+
+def test_it_looks_at_a_thread_broadcast():
+    assert discard(message_event("hi", subtype="thread_broadcast")) is None
+
+
+@pytest.mark.parametrize("subtype", ["message_changed", "bot_message", "channel_join"])
+def test_it_discards_a_message_with_another_subtype(subtype):
+    assert discard(message_event("hi", subtype=subtype)) == f"subtype {subtype}"
+
+
+def test_it_discards_a_message_older_than_30_seconds():
+    now = time.time()
+    assert discard(message_event("hi", ts=f"{now - 31:.6f}"), now=now) == "older than 30 s (31 s)"
+    assert discard(message_event("hi", ts=f"{now - 29:.6f}"), now=now) is None
+
+
+@pytest.mark.parametrize("ts", ["", "yesterday", "1700000000", "1.2.3", None, 1700000000.5])
+def test_it_discards_a_malformed_ts(ts):
+    assert discard(message_event("hi", ts=ts)) == "malformed ts"
+
+
+def test_it_discards_its_own_messages():
+    assert discard(message_event("hi", user=BOT)) == "own message"
+    assert discard(message_event("hi", user="U0OTHER", bot_id=BOT_ID)) == "own message"
+
+
+def test_it_looks_at_another_bots_plain_message():
+    assert discard(message_event("hi", bot_id="B0OTHER")) is None

@@ -1,0 +1,89 @@
+from bot import replies
+from bot.message import parse_message
+from tests.slack_events import message_event
+
+BOT = "U0GOPHERBOT"
+
+
+def message(text="<@U0GOPHERBOT> go tour", **fields):
+    fields.setdefault("ts", "1700000000.000200")
+    return parse_message(message_event(text, **fields), BOT)
+
+
+def test_a_plain_reply_goes_to_the_channel_without_unfurling():
+    call = replies.post(message(), "hello")
+    assert call.method == "chat.postMessage"
+    assert call.params == {
+        "channel": "C0GENERAL",
+        "text": "hello",
+        "unfurl_links": False,
+        "unfurl_media": False,
+    }
+
+
+def test_a_reply_goes_into_the_thread_of_the_message():
+    call = replies.post(message(thread_ts="1700000000.000001"), "hello")
+    assert call.params["thread_ts"] == "1700000000.000001"
+
+
+def test_a_reply_can_unfurl():
+    params = replies.post(message(), "https://xkcd.com/303", unfurl=True).params
+    assert (params["unfurl_links"], params["unfurl_media"]) == (True, True)
+
+
+def test_a_reply_to_the_requester_names_them_first():
+    assert replies.post_to(message(), "hello").params["text"] == "<@U0ALICE> hello"
+
+
+def test_a_reply_with_mentions_names_the_other_users_first():
+    call = replies.post_with_mentions(message("<@U0GOPHERBOT> go tour <@U0BOB> <@U0CAROL>"), "hi")
+    assert call.params["text"] == "<@U0BOB> <@U0CAROL> hi"
+
+
+def test_a_reply_with_mentions_and_nobody_else_mentioned_is_plain():
+    assert replies.post_with_mentions(message(), "hi").params["text"] == "hi"
+
+
+def test_a_long_body_goes_into_a_text_attachment():
+    call = replies.post_with_mentions(message(), "Commands:", attachment="- `help`")
+    assert call.params["attachments"] == [{"text": "- `help`", "fallback": "- `help`"}]
+
+
+def test_an_ephemeral_reply_is_for_the_requester_only():
+    call = replies.post_ephemeral(message(thread_ts="1700000000.000001"), "psst")
+    assert call.method == "chat.postEphemeral"
+    assert call.params == {
+        "channel": "C0GENERAL",
+        "user": "U0ALICE",
+        "text": "psst",
+        "thread_ts": "1700000000.000001",
+    }
+
+
+def test_a_direct_message_opens_the_conversation_first():
+    call = replies.direct_message("U0BOB", "welcome")
+    assert (call.method, call.dm_user, call.params["text"]) == (
+        "chat.postMessage",
+        "U0BOB",
+        "welcome",
+    )
+
+
+def test_a_reaction_is_added_to_the_message():
+    call = replies.react(message(), "gopher")
+    assert call.method == "reactions.add"
+    assert call.params == {
+        "channel": "C0GENERAL",
+        "timestamp": "1700000000.000200",
+        "name": "gopher",
+    }
+
+
+def test_escape_makes_user_text_inert():
+    assert replies.escape("<!channel> & <https://evil|docs>") == (
+        "&lt;!channel&gt; &amp; &lt;https://evil|docs&gt;"
+    )
+
+
+def test_unescape_undoes_slacks_escaping():
+    assert replies.unescape("a &lt;b&gt; &amp;amp;") == "a <b> &amp;"
