@@ -300,7 +300,7 @@ def format_call(call: dict, conversation: Conversation) -> list[str]:
         speaker = f"{speaker} (in thread {params['thread_ts']})"
     text = readable(str(params.get("text") or "")) or _blocks_text(params.get("blocks"))
     lines = text.split("\n") if text else [""]
-    out = [f"{prefix}{speaker}: {lines[0]}".rstrip(), *("  " + line for line in lines[1:])]
+    out = [f"{prefix}{speaker}: {lines[0]}".rstrip(), *(f"  {line}".rstrip() for line in lines[1:])]
     for attachment in _as_list(params.get("attachments")):
         out += ["  | " + line if line else "  |" for line in _attachment_lines(attachment)]
     return out

@@ -45,6 +45,12 @@ def test_mentions_links_and_escapes_read_as_in_slack(slack):
     ]
 
 
+def test_a_long_message_continues_indented(slack):
+    get_client().chat_postMessage(channel="D0ALICE", text="Welcome!\n\nA few things:\n• one")
+
+    assert printed(slack) == ["gopher: Welcome!", "", "  A few things:", "  • one"]
+
+
 def test_attachments_are_indented_under_the_message(slack):
     get_client().chat_postMessage(
         channel="D0ALICE",
