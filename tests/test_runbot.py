@@ -11,10 +11,12 @@ import urllib.request
 from pathlib import Path
 
 import psutil
+import pytest
+from django.core.management import CommandError, call_command
 
 from gopherbot.local_redis import free_port
 from localdev.processes import ROOT, procfile_command
-from localdev.state import read_state
+from localdev.state import RunState, read_state, write_state
 
 READY_TIMEOUT_SECONDS = 45
 
@@ -165,3 +167,14 @@ def _pgid(pid: int) -> int | None:
         return os.getpgid(pid)
     except ProcessLookupError:
         return None
+
+
+def test_runbot_will_not_start_twice_on_one_data_folder(settings, tmp_path):
+    settings.LOCAL_DATA_DIR = tmp_path
+    write_state(tmp_path, RunState("http://127.0.0.1:8000", "http://127.0.0.1:9000", os.getpid()))
+
+    with pytest.raises(
+        CommandError, match=r"already running \(pid \d+, http://127\.0\.0\.1:8000\)"
+    ):
+        call_command("runbot")
+    assert not (tmp_path / "redis").exists()

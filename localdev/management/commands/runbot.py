@@ -11,7 +11,7 @@ from django.core.management.base import BaseCommand, CommandError
 from gopherbot.local_redis import LocalRedis
 from localdev.accounts import LOCAL_ADMIN_USERNAME, ensure_local_admin, new_password
 from localdev.processes import procfile_command
-from localdev.state import RunState, remove_state, write_state
+from localdev.state import RunState, read_state, remove_state, write_state
 from localdev.supervisor import Output, Supervisor, describe_exit, run_once
 from slackapi.standin import Call, SlackStandIn
 
@@ -39,6 +39,13 @@ class Command(BaseCommand):
             )
         self.output = Output(self.stdout)
         self.data_dir = Path(settings.LOCAL_DATA_DIR)
+        running = read_state(self.data_dir)
+        if running is not None and _alive(running.pid):
+            # Two runbots on one data folder would run two Redis servers on one data file.
+            raise CommandError(
+                f"runbot is already running (pid {running.pid}, {running.web_url}); "
+                "stop it first, or give this one its own GOPHER_LOCAL_DIR and PORT"
+            )
         self.web_url = f"http://127.0.0.1:{settings.PORT}"
         env = _child_env()
         supervisor = Supervisor(settings.BASE_DIR, env, self.output)
@@ -163,6 +170,16 @@ def _child_env() -> dict[str, str]:
     env["PORT"] = str(settings.PORT)
     env.setdefault("WEB_CONCURRENCY", "2")  # the Procfile's 4 is for production traffic
     return env
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
 
 
 def _answers_200(url: str) -> bool:
