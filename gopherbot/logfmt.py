@@ -8,14 +8,17 @@ prints `ts=... level=info logger=gateway msg=event event_id=Ev1 outcome=enqueued
 """
 
 import logging
+import re
 import time
 
 from django.conf import settings
 
+_NEEDS_QUOTES = re.compile(r'[\s="\\]')
+
 
 def _quote(value: object) -> str:
     text = str(value)
-    if text == "" or any(c in text for c in ' ="\n\t'):
+    if text == "" or _NEEDS_QUOTES.search(text):
         text = '"' + text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n") + '"'
     return text
 
