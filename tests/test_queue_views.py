@@ -21,9 +21,9 @@ def queued_dm(redis_db):
 
 
 def job_url(job) -> str:
-    from django_rq.settings import QUEUES_LIST
+    from django_rq.settings import get_queues_list
 
-    index = [q["name"] for q in QUEUES_LIST].index("slack_message_private")
+    index = [q["name"] for q in get_queues_list()].index("slack_message_private")
     return f"/admin/rq/queues/{index}/{job.id}/"
 
 
