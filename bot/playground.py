@@ -54,8 +54,12 @@ def wants_playground(ctx: Context, message: Message) -> bool:
         return False
     if not _has_code_files(message) and message.raw_text.count("\n") < MIN_NEWLINES:
         return False
-    name = "" if message.is_dm else ctx.channel_name(message.channel)
-    return not (name and name in ctx.index.playground_denied_channels)
+    if message.is_dm:
+        return True
+    # A channel the cache doesn't know (a private one, or one created since the last refresh)
+    # may be private: never publish its messages.
+    name = ctx.channel_name(message.channel)
+    return name is not None and name not in ctx.index.playground_denied_channels
 
 
 def upload(source: bytes) -> str:

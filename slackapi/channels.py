@@ -1,4 +1,8 @@
-"""The channel cache: public channel names and ids, kept in Redis for every process.
+"""The channel cache: channel names and ids, kept in Redis for every process.
+
+It holds the public channels and the private ones the bot is in (with the
+groups:read scope; without it, public ones only), so that the Playground deny
+list and channel welcomes can name private channels too.
 
 Handlers resolve `#newbies` and friends only through this cache; a periodic job
 refreshes it with conversations.list. A refresh builds new maps under temporary
@@ -11,6 +15,7 @@ import time
 import uuid
 
 from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError
 
 from gopherbot.connections import get_redis
 from slackapi.client import get_client
@@ -25,17 +30,14 @@ BUILD_TTL_SECONDS = 10 * 60  # temporary keys left by a crashed refresh expire o
 
 
 def refresh_channel_cache(client: WebClient | None = None) -> int:
-    """Replace the cache with the workspace's public, non-archived channels; returns how many."""
+    """Replace the cache with the workspace's non-archived channels; returns how many."""
     client = client or get_client()
     redis = get_redis()
     build = uuid.uuid4().hex
     tmp_by_name, tmp_by_id = f"{BY_NAME_KEY}:build:{build}", f"{BY_ID_KEY}:build:{build}"
     count = 0
     try:
-        pages = client.conversations_list(
-            types="public_channel", exclude_archived=True, limit=PAGE_SIZE
-        )
-        for page in pages:
+        for page in _listing(client):
             channels = [c for c in page["channels"] if not c.get("is_archived")]
             if not channels:
                 continue
@@ -63,13 +65,32 @@ def refresh_channel_cache(client: WebClient | None = None) -> int:
     return count
 
 
+def _listing(client: WebClient):
+    """conversations.list pages: private channels too when the token may read them."""
+    try:
+        first = client.conversations_list(
+            types="public_channel,private_channel", exclude_archived=True, limit=PAGE_SIZE
+        )
+    except SlackApiError as error:
+        if error.response.get("error") != "missing_scope":
+            raise
+        log.warning(
+            "no groups:read scope: the channel cache holds public channels only",
+            extra={"fields": {"needed": error.response.get("needed")}},
+        )
+        first = client.conversations_list(
+            types="public_channel", exclude_archived=True, limit=PAGE_SIZE
+        )
+    yield from first
+
+
 def channel_id(name: str) -> str | None:
-    """The id of a public channel by name ("general" or "#general"), from the cache."""
+    """The id of a channel by name ("general" or "#general"), from the cache."""
     value = get_redis().hget(BY_NAME_KEY, name.strip().lstrip("#").lower())
     return value.decode() if value is not None else None
 
 
 def channel_name(channel_id: str) -> str | None:
-    """The name (without #) of a cached public channel."""
+    """The name (without #) of a cached channel."""
     value = get_redis().hget(BY_ID_KEY, channel_id.strip())
     return value.decode() if value is not None else None

@@ -22,27 +22,41 @@ def cache(redis) -> dict[str, str]:
 
 
 def test_it_follows_every_page(slack, small_pages):
-    assert refresh_channel_cache() == len(SEED_CHANNELS)
+    assert refresh_channel_cache() == len(SEED_CHANNELS) + 1  # and the private one
 
     pages = slack.calls_to("conversations.list")
-    assert len(pages) == 4  # 17 channels, 5 a page
+    assert len(pages) == 4  # 18 channels, 5 a page
     assert [bool(p.params.get("cursor")) for p in pages] == [False, True, True, True]
     for name in SEED_CHANNELS:
         assert channel_id(name) == id_for("C", name)
 
 
-def test_it_asks_for_public_unarchived_channels(slack):
+def test_it_asks_for_public_and_private_unarchived_channels(slack):
     refresh_channel_cache()
 
     params = slack.calls_to("conversations.list")[0].params
-    assert (params["types"], params["exclude_archived"]) == ("public_channel", "1")
+    assert params["types"] == "public_channel,private_channel"
+    assert params["exclude_archived"] == "1"
 
 
-def test_it_leaves_out_archived_and_private_channels(slack):
+def test_it_keeps_private_channels_and_leaves_out_archived_ones(slack):
     refresh_channel_cache()
 
     assert channel_id("gophercon-2016") is None
+    assert channel_id("moderators") == id_for("C", "moderators")
+    assert channel_name(id_for("C", "moderators")) == "moderators"
+
+
+def test_without_the_groups_read_scope_it_caches_public_channels(slack, log_text):
+    denied = {"ok": False, "error": "missing_scope", "needed": "groups:read"}
+    slack.fail_next("conversations.list", 200, body=denied)
+
+    assert refresh_channel_cache() == len(SEED_CHANNELS)
+
+    assert channel_id("general") == "C0GENERAL"
     assert channel_id("moderators") is None
+    assert slack.calls_to("conversations.list")[-1].params["types"] == "public_channel"
+    assert "no groups:read scope" in log_text()
 
 
 def test_it_skips_archived_channels_even_when_slack_lists_them(slack, redis_db):

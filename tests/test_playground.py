@@ -68,8 +68,17 @@ def test_a_long_mention_is_shared_without_the_mention(bot, playground):
         {"text": "short\n```" + "x\n" * 8 + "```"},
         {"text": LONG_TEXT, "channel": "C0RANDOM"},
         {"text": LONG_TEXT, "channel": "C0ADMINHELP"},
+        {"text": LONG_TEXT, "channel": "C0MODERATORS", "channel_type": "group"},
+        {"text": LONG_TEXT, "channel": "C0NOTCACHED", "channel_type": "group"},
     ],
-    ids=["nolink", "9 newlines", "denied channel", "another denied channel"],
+    ids=[
+        "nolink",
+        "9 newlines",
+        "denied channel",
+        "another denied channel",
+        "denied private channel",
+        "a channel the cache does not know",
+    ],
 )
 def test_it_leaves_some_messages_alone(bot, playground, fields):
     bot.deliver(message_event(**fields))
