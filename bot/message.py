@@ -26,6 +26,7 @@ class Message:
     other_mentions: tuple[str, ...]  # user ids other than the bot's, in order
     mentions: tuple[Mention, ...]
     files: tuple[dict, ...]
+    file_share: bool = False  # a file upload: only the Playground uploader looks at it
 
     @property
     def lower_text(self) -> str:
@@ -51,13 +52,18 @@ def parse_message(event: dict, bot_user_id: str) -> Message:
         other_mentions=tuple(user for user in users if user != bot_user_id),
         mentions=tuple(mentions),
         files=tuple(f for f in event.get("files") or () if isinstance(f, dict)),
+        file_share=event.get("subtype") == "file_share",
     )
+
+
+_KEPT_SUBTYPES = {"thread_broadcast", "file_share"}
 
 
 def discard_reason(event: dict, *, bot_user_id: str, bot_id: str, now: float) -> str | None:
     """Why the bot ignores this message event, or None when it should look at it."""
     subtype = event.get("subtype")
-    if subtype and subtype != "thread_broadcast":
+    # Slack sends a message with files as subtype file_share: the uploader needs those.
+    if subtype and subtype not in _KEPT_SUBTYPES:
         return f"subtype {subtype}"
     ts = event.get("ts")
     if not isinstance(ts, str) or not _TS.fullmatch(ts):

@@ -96,6 +96,8 @@ def _contains_actions(ctx: Context, message: Message, text: str) -> list[Action]
 
 def match(ctx: Context, message: Message) -> list[Action]:
     """Every action this message calls for, in the order they run."""
+    if message.file_share:
+        return [Action("playground", share_on_playground)] if wants_playground(ctx, message) else []
     text = ctx.index.resolve_alias(message.text)  # lower-cased; an alias becomes its command
     addressed = message.is_dm or message.bot_mentioned
     anywhere = addressed or not settings.SHADOW_MODE

@@ -69,6 +69,7 @@ def test_it_looks_at_a_fresh_message():
 
 def test_it_looks_at_a_thread_broadcast():
     assert discard(message_event("hi", subtype="thread_broadcast")) is None
+    assert discard(message_event("hi", subtype="file_share")) is None
 
 
 @pytest.mark.parametrize("subtype", ["message_changed", "bot_message", "channel_join"])

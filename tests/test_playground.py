@@ -97,7 +97,7 @@ def test_an_attached_go_file_is_shared(bot, playground, slack):
     short = slack.add_file("short.go", "package main\n")
     code = slack.add_file("main.go", GO_FILE)
     files = [{"id": short["id"], "filetype": "go"}, {"id": code["id"], "filetype": "go"}]
-    bot.deliver(message_event("see attached", files=files))
+    bot.deliver(message_event("see attached", subtype="file_share", files=files))
 
     assert [call["file"] for call in bot.sent("files.info")] == [short["id"], code["id"]]
     assert shared(playground) == [GO_FILE.encode()]
@@ -111,7 +111,7 @@ def test_each_shared_file_gets_its_link(bot, playground, slack):
     first = slack.add_file("a.go", GO_FILE)
     second = slack.add_file("b.go", GO_FILE.replace("hi", "hello"))
     files = [{"id": f["id"], "filetype": "go"} for f in (first, second)]
-    bot.deliver(message_event("", files=files))
+    bot.deliver(message_event("", subtype="file_share", files=files))
     assert shared(playground) == [GO_FILE.encode(), GO_FILE.replace("hi", "hello").encode()]
     assert [p["text"] for p in bot.sent("chat.postMessage")] == [link_text(playground)] * 2
 
@@ -121,10 +121,20 @@ def test_plain_text_and_short_files_are_not_shared(bot, playground, slack):
     plain["pretty_type"] = "Plain Text"  # what Slack calls a .txt file
     short = slack.add_file("tiny.go", "package main\n\nfunc main() {}\n")
     files = [{"id": plain["id"], "filetype": "text"}, {"id": short["id"], "filetype": "go"}]
-    bot.deliver(message_event("files", files=files))
+    bot.deliver(message_event("files", subtype="file_share", files=files))
     assert shared(playground) == []
     assert bot.sent("chat.postMessage") == []
     assert bot.sent("chat.postEphemeral") == []
+
+
+def test_a_file_shares_comment_triggers_nothing_else(bot, playground, slack):
+    code = slack.add_file("main.go", GO_FILE)
+    comment = "<@U0GOPHERBOT> go tour, and bbq"
+    files = [{"id": code["id"], "filetype": "go"}]
+    bot.deliver(message_event(comment, subtype="file_share", files=files))
+    assert shared(playground) == [GO_FILE.encode()]
+    assert [p["text"] for p in bot.sent("chat.postMessage")] == [link_text(playground)]
+    assert bot.sent("reactions.add") == []
 
 
 def test_a_playground_failure_does_not_stop_the_other_actions(bot, playground):
