@@ -54,7 +54,9 @@ def parse_message(event: dict, bot_user_id: str) -> Message:
     )
 
 
-def discard_reason(event: dict, *, bot_user_id: str, bot_id: str, now: float) -> str | None:
+def discard_reason(
+    event: dict, *, bot_user_id: str, bot_id: str, now: float, check_age: bool = True
+) -> str | None:
     """Why the bot ignores this message event, or None when it should look at it."""
     subtype = event.get("subtype")
     if subtype and subtype != "thread_broadcast":
@@ -67,6 +69,6 @@ def discard_reason(event: dict, *, bot_user_id: str, bot_id: str, now: float) ->
     if not event.get("user") or not event.get("channel"):
         return "no user or channel"
     age = now - float(ts)
-    if age > MAX_AGE_SECONDS:
+    if check_age and age > MAX_AGE_SECONDS:
         return f"older than {MAX_AGE_SECONDS} s ({age:.0f} s)"
     return None

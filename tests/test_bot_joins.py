@@ -4,7 +4,7 @@ import time
 
 import pytest
 
-from bot.jobs import RETRY_INTERVALS
+from gateway.delivery import RETRY_INTERVALS
 
 
 def team_join(user_id: str = "U0CAROL", **user) -> dict:
