@@ -5,8 +5,9 @@ Retries (https://api.slack.com/apis/rate-limits):
   which case the call fails now and the job's own retry takes over later.
 - connection errors (refused, reset, closed before answering) and HTTP 500/502/503/504:
   exponential backoff with jitter.
-A read timeout is not retried: the request may have reached Slack, and posting twice is
-worse than failing once.
+A read timeout is not retried here: the request may have reached Slack. The job's own
+retry, seconds later, tries again (bot.jobs): a rare double post when Slack did post and
+answered too late, rather than a reply lost.
 
 Posts (chat.postMessage, chat.postEphemeral) wait for their channel's turn first
 (slackapi.pacing), whoever makes them: the bot's replies and the pollers alike.

@@ -44,7 +44,7 @@ def test_a_429_is_retried_after_retry_after_and_answered_once(bot, slack):
     ]
 
 
-def test_a_slack_outage_retries_the_job_without_repeating_what_was_done(bot, slack):
+def test_a_slack_outage_retries_the_job_without_repeating_what_was_done(bot, slack, quick_backoff):
     slack.fail_next("chat.postMessage", 503, times=3)  # more than the client's own retries
     job = bot.deliver(message_event("xkcd:303 bbq"))
 
@@ -60,7 +60,9 @@ def test_a_slack_outage_retries_the_job_without_repeating_what_was_done(bot, sla
     assert len(slack.attempts_to("reactions.add")) == 1  # not added twice
 
 
-def test_a_retry_finishes_a_message_that_was_timely_when_first_tried(bot, slack, monkeypatch):
+def test_a_retry_finishes_a_message_that_was_timely_when_first_tried(
+    bot, slack, quick_backoff, monkeypatch
+):
     slack.fail_next("chat.postMessage", 503, times=3)
     event = message_event("xkcd:303", ts=f"{time.time() - 20:.6f}")
     job = bot.deliver(event)
@@ -77,7 +79,7 @@ def test_a_retry_finishes_a_message_that_was_timely_when_first_tried(bot, slack,
     assert len(bot.sent("chat.postMessage")) == 1
 
 
-def test_retries_end_in_the_failed_registry_with_the_reason(bot, slack):
+def test_retries_end_in_the_failed_registry_with_the_reason(bot, slack, quick_backoff):
     slack.fail_next("chat.postMessage", 503, times=100)
     job = bot.deliver(message_event(f"{BOT} go tour"))
     for _ in range(len(RETRY_INTERVALS)):
