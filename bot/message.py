@@ -10,6 +10,7 @@ MAX_AGE_SECONDS = 30
 
 _DM_CHANNEL_TYPES = frozenset({"im", "mpim", "app_home"})  # `group` is a private channel
 _TS = re.compile(r"\d{1,12}\.\d{1,9}")
+_TEXT_FIELDS = ("text", "user", "channel", "channel_type", "thread_ts", "bot_id")
 
 
 @dataclass(frozen=True)
@@ -64,6 +65,11 @@ def discard_reason(
     ts = event.get("ts")
     if not isinstance(ts, str) or not _TS.fullmatch(ts):
         return "malformed ts"
+    for name in _TEXT_FIELDS:
+        if event.get(name) is not None and not isinstance(event[name], str):
+            return f"malformed {name}"
+    if not isinstance(event.get("files") or [], list):
+        return "malformed files"
     if event.get("user") == bot_user_id or (bot_id and event.get("bot_id") == bot_id):
         return "own message"
     if not event.get("user") or not event.get("channel"):
