@@ -3,17 +3,24 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: run test lint format
+.PHONY: run chat test lint format
 
 $(BIN)/.installed: requirements.txt
+	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' \
+		|| { echo "gopherbot needs Python 3.11 or newer: make PYTHON=python3.11 ..."; exit 1; }
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
 	$(BIN)/pip install --quiet -r requirements.txt
 	touch $@
 
+# The whole bot: migrations, default content, then web, worker and scheduler (Procfile),
+# with an embedded Redis and a local Slack stand-in unless REDIS_URL / a bot token are set.
 run: $(BIN)/.installed
-	$(BIN)/python manage.py migrate --noinput
-	$(BIN)/gunicorn gopherbot.wsgi --bind 127.0.0.1:$${PORT:-8000}
+	$(BIN)/python manage.py runbot
+
+# Talk to the running bot (another terminal): make chat, or make chat MESSAGE="define tdd"
+chat: $(BIN)/.installed
+	$(BIN)/python manage.py chat $(if $(MESSAGE),"$(MESSAGE)")
 
 test: $(BIN)/.installed
 	$(BIN)/python -m pytest

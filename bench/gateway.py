@@ -99,8 +99,12 @@ def throughput(app: str, connections: int, args, redis_url: str, workdir: Path) 
     count = 12_000 * args.seconds  # far more than either app can take: no event is sent twice
     write_wrk_requests(requests_file, count, SIGNING_SECRET, TEAM_ID, APP_ID)
     env = bot_env(redis_url, port, WEB_CONCURRENCY="4")
+    if app == "gopherbot" and args.web_concurrency:
+        env["WEB_CONCURRENCY"] = str(args.web_concurrency)
     if app == "gopherbot" and args.gunicorn_args:
         env["GUNICORN_CMD_ARGS"] = args.gunicorn_args
+    if app == "gopherbot" and args.log_level:
+        env["GOPHER_LOG_LEVEL"] = args.log_level
     with running(APPS[app], env) as web:
         wait_for_http(f"http://127.0.0.1:{port}/_ruok", proc=web, accept_any=True)
         cpu_before = cpu_seconds(web.process.pid)
@@ -131,6 +135,8 @@ def main() -> None:
     parser.add_argument("--rate", type=int, default=100)
     parser.add_argument("--rate-seconds", type=int, default=10)
     parser.add_argument("--gunicorn-args", default="", help="extra GUNICORN_CMD_ARGS for gopherbot")
+    parser.add_argument("--web-concurrency", type=int, default=0, help="gopherbot's workers")
+    parser.add_argument("--log-level", default="", help="GOPHER_LOG_LEVEL for gopherbot")
     parser.add_argument("--only", choices=["throughput", "latency"], default=None)
     args = parser.parse_args()
 

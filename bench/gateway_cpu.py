@@ -75,7 +75,7 @@ def main() -> None:
     samples: dict[str, list[float]] = {name: [] for name in apps}
     try:
         serial = 0
-        for _name, app in apps.items():  # warm up: imports, connections, scripts
+        for app in apps.values():  # warm up: imports, connections, scripts
             cpu_per_request(app, environs(200, serial))
             serial += 200
         for _ in range(args.rounds):

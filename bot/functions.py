@@ -37,7 +37,7 @@ Finally, <https://go.dev/wiki/Learn> lists even more ways to learn Go."""
 def help_command(ctx: Context, message: Message) -> Iterator[SlackCall]:
     from responses.help import help_text
 
-    intro, commands = help_text(ctx.index)
+    intro, commands = help_text(ctx.index, ctx.bot_user_id)
     yield replies.post_with_mentions(message, intro, attachment=commands)
 
 

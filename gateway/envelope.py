@@ -1,7 +1,14 @@
 """Parse and check the JSON body Slack sends, in the order of spec §3 steps 5-9."""
 
 import json
+import re
 from dataclasses import dataclass
+
+# Slack's deepest payloads (rich-text blocks in an edited message) nest about 15 levels.
+# Deeper is refused before anything recurses into it: pickling the job, or a worker.
+MAX_NESTING = 64
+# Slack's event ids are short ASCII ("Ev0PV52K21"); one is part of a Redis key and a log line.
+_EVENT_ID = re.compile(r"[!-~]{1,255}")
 
 
 class Rejected(Exception):
@@ -40,8 +47,13 @@ def parse_envelope(raw: bytes, *, token: str, app_id: str, team_id: str) -> Enve
         body = json.loads(raw)
     except (ValueError, UnicodeDecodeError):
         raise Rejected(400, "body is not JSON") from None
+    except RecursionError:
+        raise Rejected(400, "body nested too deeply") from None
     if not isinstance(body, dict):
         raise Rejected(400, "body is not a JSON object")
+    # Nesting can't be deeper than the count of opening brackets: most bodies skip the walk.
+    if raw.count(b"{") + raw.count(b"[") > MAX_NESTING and _nesting_exceeds(body, MAX_NESTING):
+        raise Rejected(400, "body nested too deeply")
 
     if token and body.get("token") != token:
         raise Rejected(403, "verification token mismatch")
@@ -50,7 +62,7 @@ def parse_envelope(raw: bytes, *, token: str, app_id: str, team_id: str) -> Enve
     if not isinstance(kind, str):
         raise Rejected(400, "type missing")
     if kind == "url_verification":
-        if not isinstance(body.get("challenge"), str):
+        if not _is_text(body.get("challenge")):
             raise Rejected(400, "challenge missing")
         return Envelope(kind, body)
 
@@ -59,8 +71,9 @@ def parse_envelope(raw: bytes, *, token: str, app_id: str, team_id: str) -> Enve
     if kind != "event_callback":
         return Envelope(kind, body)
 
-    if not isinstance(body.get("event_id"), str) or not body["event_id"]:
-        raise Rejected(400, "event_id missing")
+    event_id = body.get("event_id")
+    if not isinstance(event_id, str) or not _EVENT_ID.fullmatch(event_id):
+        raise Rejected(400, "event_id missing or malformed")
     event_time = body.get("event_time")
     if not isinstance(event_time, int) or isinstance(event_time, bool):
         raise Rejected(400, "event_time missing")
@@ -76,3 +89,26 @@ def _check_identity(body: dict, field: str, expected: str) -> None:
         raise Rejected(400, f"{field} missing")
     if value != expected:
         raise Rejected(403, f"{field} mismatch")
+
+
+def _is_text(value: object) -> bool:
+    """A str that can be written out: JSON's \\ud800 escapes give lone surrogates, which can't."""
+    if not isinstance(value, str):
+        return False
+    try:
+        value.encode()
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
+def _nesting_exceeds(value: dict | list, limit: int) -> bool:
+    """Whether arrays and objects nest more than `limit` deep (walked without recursion)."""
+    stack = [(value, 1)]
+    while stack:
+        container, depth = stack.pop()
+        if depth > limit:
+            return True
+        children = container.values() if isinstance(container, dict) else container
+        stack.extend((child, depth + 1) for child in children if isinstance(child, (dict, list)))
+    return False

@@ -1,16 +1,18 @@
-"""Serve POST /slack/event straight from its view, ahead of Django's middleware stack.
+"""Serve POST /slack/event straight from the WSGI environ, ahead of Django's machinery.
 
-The gateway needs none of the middleware (sessions, auth, CSRF, messages, static
-files): it authenticates every request by its Slack signature. Skipping the stack
-and the URL resolver saves a third of the request's CPU on the hottest path. Every
-other path goes through Django as usual, and so does the test client.
+The gateway needs none of Django's middleware (sessions, auth, CSRF, messages,
+static files), URL resolving or request and response objects: it authenticates
+every request by its Slack signature. Skipping them saves a third of the
+request's CPU on the hottest path. The logic is the same function the Django
+view calls (handler.py); every other path goes through Django as usual.
 """
 
 import logging
+from http import HTTPStatus
 
-from django.core.handlers.wsgi import WSGIRequest
+from django.core.handlers.wsgi import LimitedStream
 
-from gateway.views import slack_event
+from gateway.handler import handle_slack_event
 
 log = logging.getLogger("gateway")
 
@@ -25,13 +27,20 @@ class SlackEventsFastPath:
         if environ.get("PATH_INFO") != SLACK_EVENTS_PATH:
             return self.django_application(environ, start_response)
         try:
-            response = slack_event(WSGIRequest(environ))
+            length = int(environ.get("CONTENT_LENGTH") or 0)
+        except ValueError:
+            length = 0
+        try:
+            answer = handle_slack_event(environ, LimitedStream(environ["wsgi.input"], length).read)
         except Exception:
             # Unacknowledged: Slack will deliver the event again.
             log.exception("gateway failed")
             start_response("500 Internal Server Error", [("Content-Length", "0")])
             return [b""]
-        body = response.content
-        headers = [*response.items(), ("Content-Length", str(len(body)))]
-        start_response(f"{response.status_code} {response.reason_phrase}", headers)
-        return [body]
+        headers = [
+            ("Content-Type", answer.content_type),
+            ("Content-Length", str(len(answer.body))),
+            *answer.headers,
+        ]
+        start_response(f"{answer.status} {HTTPStatus(answer.status).phrase}", headers)
+        return [answer.body]

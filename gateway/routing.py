@@ -15,7 +15,8 @@ _PRIVATE_CHANNEL_TYPES = {"group", "im", "mpim", "app_home"}
 
 
 def _message_route(event: dict) -> Route:
-    if event.get("channel_type") in _PRIVATE_CHANNEL_TYPES:
+    channel_type = event.get("channel_type")
+    if isinstance(channel_type, str) and channel_type in _PRIVATE_CHANNEL_TYPES:
         return Route(settings.QUEUE_PRIVATE_MESSAGES, "bot.jobs.handle_message")
     return Route(settings.QUEUE_PUBLIC_MESSAGES, "bot.jobs.handle_message")
 

@@ -29,10 +29,13 @@ def verify_signature(
         raise SignatureError("no signing secret configured")
     if not timestamp or not signature:
         raise SignatureError("missing signature headers")
-    try:
-        sent_at = int(timestamp)
-    except ValueError:
-        raise SignatureError("malformed timestamp") from None
+    # int() alone would take " 17", "1_7" and other scripts' digits.
+    if not (timestamp.isascii() and timestamp.isdigit()):
+        raise SignatureError("malformed timestamp")
+    # compare_digest refuses non-ASCII text with a TypeError: turn that into a 401.
+    if not signature.isascii():
+        raise SignatureError("malformed signature")
+    sent_at = int(timestamp)
     # Either direction: a clock far ahead is as suspicious as a replayed old request.
     if abs(now - sent_at) > window:
         raise SignatureError("timestamp outside the replay window")

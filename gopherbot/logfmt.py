@@ -13,14 +13,25 @@ import time
 
 from django.conf import settings
 
-_NEEDS_QUOTES = re.compile(r'[\s="\\]')
+_NEEDS_QUOTES = re.compile(r'[ ="\\]')
 
 
 def _quote(value: object) -> str:
     text = str(value)
-    if text == "" or _NEEDS_QUOTES.search(text):
-        text = '"' + text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n") + '"'
+    # The regex and isprintable() run in C: most values (ids, numbers) pass both at once.
+    if text == "" or _NEEDS_QUOTES.search(text) or not text.isprintable():
+        # Control and format characters escaped (\r, \x00, \u202e...): a value, whoever
+        # sent it, can neither forge a log line nor reorder what the operator reads.
+        text = '"' + "".join(_escape(c) for c in text) + '"'
     return text
+
+
+def _escape(char: str) -> str:
+    if char in '"\\':
+        return "\\" + char
+    if char.isprintable():
+        return char
+    return char.encode("unicode_escape").decode("ascii")
 
 
 def logfmt(fields: dict) -> str:

@@ -79,6 +79,8 @@ def _redis_url() -> str:
 REDIS_INSECURE = env_bool("GOPHER_REDIS_INSECURE")
 REDIS_SKIP_VERIFY = env_bool("GOPHER_REDIS_SKIPVERIFY")
 REDIS_URL = _redis_url()
+# Local runs without REDIS_URL: `manage.py runbot` starts a private redis-server.
+REDIS_EMBEDDED = not env_str("REDIS_URL") and not PRODUCTION
 REDIS_TLS = REDIS_URL.startswith("rediss://")
 
 QUEUE_PUBLIC_MESSAGES = "slack_message_public"
@@ -220,6 +222,13 @@ if PRODUCTION:
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = True
 
+# --- Local runs (manage.py runbot and chat) ------------------------------------
+
+# Where runbot keeps the embedded Redis's data and the state file chat reads.
+LOCAL_DATA_DIR = Path(env_str("GOPHER_LOCAL_DIR", str(BASE_DIR / "var")))
+# The local superuser's password; unset → a new random one printed at every start.
+LOCAL_ADMIN_PASSWORD = env_str("GOPHER_ADMIN_PASSWORD")
+
 # --- Logging -----------------------------------------------------------------
 
 LOG_LEVEL = env_choice("GOPHER_LOG_LEVEL", ("debug", "info", "warning", "error"), "info").upper()
@@ -261,3 +270,7 @@ if PRODUCTION:
         raise ImproperlyConfigured(
             "ENV=production needs these environment variables: " + ", ".join(_missing)
         )
+    if DEBUG:
+        # Refused rather than ignored: the operator meant something, and debug pages
+        # would show settings and tracebacks to anyone who can reach the web process.
+        raise ImproperlyConfigured("DJANGO_DEBUG must be off with ENV=production")

@@ -18,6 +18,7 @@ import redis
 
 from gopherbot.connections import get_redis
 from responses.builtins import FUNCTION_COMMANDS
+from responses.names import probability, split_emoji, split_list
 
 log = logging.getLogger("responses.index")
 
@@ -160,34 +161,43 @@ def load_index() -> ContentIndex:
     from glossary.models import Term
     from responses import models
 
+    # Plain rows, not model instances: at 10,000 rules building instances was most of the time.
     commands = function_commands()
-    for row in models.CannedResponse.objects.filter(enabled=True):
+    canned = models.CannedResponse.objects.filter(enabled=True).values_list(
+        "trigger", "aliases", "description", "text", "unfurl_links", "show_in_help"
+    )
+    for trigger, aliases, description, text, unfurl_links, show_in_help in canned:
         commands.append(
             Command(
-                trigger=row.trigger,
-                aliases=tuple(row.alias_list),
-                description=row.description,
-                text=row.text,
+                trigger=trigger,
+                aliases=tuple(split_list(aliases)),
+                description=description,
+                text=text,
                 kind="canned",
-                unfurl_links=row.unfurl_links,
-                show_in_help=row.show_in_help,
+                unfurl_links=unfurl_links,
+                show_in_help=show_in_help,
             )
         )
+    rule_rows = models.ContainsRule.objects.filter(enabled=True).values_list(
+        "pk", "triggers", "reactions", "reply", "mention_required", "chance_one_in", "unfurl_links"
+    )
     rules = [
         ContainsRule(
-            id=row.pk,
-            triggers=tuple(row.trigger_list),
-            reactions=tuple(row.reaction_list),
-            reply=row.reply,
-            mention_required=row.mention_required,
-            probability=row.probability,
-            unfurl_links=row.unfurl_links,
+            id=pk,
+            triggers=tuple(split_list(triggers)),
+            reactions=tuple(split_emoji(reactions)),
+            reply=reply,
+            mention_required=mention_required,
+            probability=probability(chance_one_in),
+            unfurl_links=unfurl_links,
         )
-        for row in models.ContainsRule.objects.filter(enabled=True)
+        for pk, triggers, reactions, reply, mention_required, chance_one_in, unfurl_links in (
+            rule_rows
+        )
     ]
     glossary = [
-        GlossaryEntry(term=row.term, aliases=tuple(row.alias_list), definition=row.definition)
-        for row in Term.objects.all()
+        GlossaryEntry(term=term, aliases=tuple(split_list(aliases)), definition=definition)
+        for term, aliases, definition in Term.objects.values_list("term", "aliases", "definition")
     ]
     channels = [
         RecommendedChannel(name=row.name, description=row.description, in_welcome=row.in_welcome)

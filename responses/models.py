@@ -11,10 +11,11 @@ from responses.names import (
     EMOJI_NAME,
     join_list,
     normalize_channel,
-    normalize_emoji,
     normalize_name,
+    split_emoji,
     split_list,
 )
+from responses.names import probability as probability_of
 from responses.welcome import template_errors
 
 LIST_HELP = "Comma-separated; matched case-insensitively."
@@ -193,7 +194,7 @@ class ContainsRule(ContentModel):
 
     @property
     def reaction_list(self) -> list[str]:
-        return [normalize_emoji(name) for name in split_list(self.reactions)]
+        return split_emoji(self.reactions)
 
     @property
     def kind(self) -> str:
@@ -201,7 +202,7 @@ class ContainsRule(ContentModel):
 
     @property
     def probability(self) -> float:
-        return 1 / max(self.chance_one_in, 1)
+        return probability_of(self.chance_one_in)
 
     def normalize(self) -> None:
         self.name = self.name.strip()

@@ -33,3 +33,13 @@ def normalize_emoji(name: str) -> str:
 
 def normalize_channel(name: str) -> str:
     return normalize_name(name).lstrip("#")
+
+
+def split_emoji(value: str) -> list[str]:
+    """A comma-separated list of emoji names, colons dropped."""
+    return [normalize_emoji(name) for name in split_list(value)]
+
+
+def probability(chance_one_in: int) -> float:
+    """A rule's chance of firing, from its "one in N" field."""
+    return 1 / max(chance_one_in, 1)

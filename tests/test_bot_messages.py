@@ -160,7 +160,8 @@ def test_it_discards_without_a_word(bot, fields, log_text):
 
 def test_help_lists_the_commands_in_an_attachment(bot):
     bot.deliver(dm("commands"))
-    intro, commands = help_text(get_index())
+    intro, commands = help_text(get_index(), "U0GOPHERBOT")
+    assert intro.endswith("mention me in a channel, e.g. <@U0GOPHERBOT> go tour.")
     attachment = {"text": commands, "fallback": commands}
     assert posted(bot) == [reply(intro, channel="D0ALICE", attachments=[attachment])]
     assert "`go tour`" in commands and "`xkcd:1234`" in commands

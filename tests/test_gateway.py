@@ -1,5 +1,6 @@
 """The Slack Events API endpoint, step by step as spec §3 numbers them."""
 
+import functools
 import json
 import time
 
@@ -108,7 +109,8 @@ def test_it_rejects_a_wrong_signature(client, redis_db):
     assert all_jobs(redis_db) == []
 
 
-@pytest.mark.parametrize("skew", [-301, 301])
+# A minute into the future: 301 s raced the clock (int() of now, and a slow machine).
+@pytest.mark.parametrize("skew", [-301, 360])
 def test_it_rejects_a_stale_or_future_timestamp(client, redis_db, skew):
     raw = encode(event_callback())
     response = post(client, raw, headers=signed_headers(raw, timestamp=int(time.time()) + skew))
@@ -120,6 +122,15 @@ def test_it_rejects_a_body_changed_after_signing(client, redis_db):
     raw = encode(event_callback())
     headers = signed_headers(raw)
     response = post(client, raw.replace(b"hello", b"HELLO"), headers=headers)
+    assert response.status_code == 401
+    assert all_jobs(redis_db) == []
+
+
+@pytest.mark.parametrize("signature", ["v0=\u00e9", "v0=\u202e" + "0" * 63])
+def test_it_rejects_a_non_ascii_signature_with_401(client, redis_db, signature):
+    # hmac.compare_digest raised TypeError on these: a 500 for anyone who sent one.
+    raw = encode(event_callback())
+    response = post(client, raw, headers={"X-Slack-Signature": signature})
     assert response.status_code == 401
     assert all_jobs(redis_db) == []
 
@@ -138,6 +149,23 @@ def test_it_logs_a_rejection_without_the_secret(client, settings, log_text):
 def test_it_rejects_a_body_that_is_not_a_json_object(client, redis_db, raw):
     assert post(client, raw).status_code == 400
     assert all_jobs(redis_db) == []
+
+
+def test_it_rejects_json_nested_too_deep_to_parse(client, redis_db):
+    # 100,000 nested arrays made json.loads raise RecursionError: a 500.
+    assert post(client, b"[" * 100_000 + b"]" * 100_000).status_code == 400
+    assert post(client, b'{"a":' * 50_000 + b"1" + b"}" * 50_000).status_code == 400
+    assert all_jobs(redis_db) == []
+
+
+def test_it_rejects_an_event_nested_deeper_than_slack_sends(client, redis_db):
+    def nested(depth):
+        return message_event(blocks=functools.reduce(lambda inner, _: [inner], range(depth), []))
+
+    assert post(client, event_callback(nested(70))).status_code == 400
+    assert all_jobs(redis_db) == []
+    assert post(client, event_callback(nested(20))).status_code == 200
+    assert len(all_jobs(redis_db)) == 1
 
 
 # 6. Verification token
@@ -167,6 +195,12 @@ def test_it_echoes_the_url_verification_challenge(client, redis_db):
     assert response.content == b"3eZbrw1aBm2rZgRNFdxV2595E9CY3gmdALWMmHkvFXO7tYXAYM8P"
     assert response["Content-Type"].startswith("text/plain")
     assert all_jobs(redis_db) == []
+
+
+def test_it_rejects_a_challenge_it_cannot_write_back(client):
+    # A lone surrogate (JSON "\\ud800") can't be encoded: the response raised, a 500.
+    body = {"challenge": "\ud800", "type": "url_verification"}
+    assert post(client, body).status_code == 400
 
 
 def test_url_verification_still_needs_a_valid_signature(client):
@@ -217,6 +251,11 @@ def test_it_logs_an_app_rate_limited_callback_and_answers_200(client, settings, 
         {"event_id": None},
         {"event_id": 12},
         {"event_id": ""},
+        {"event_id": "Ev\ud800"},  # a lone surrogate broke the Redis key: a 500
+        {"event_id": "Ev\x00"},
+        {"event_id": "Ev 01"},
+        {"event_id": "Ev\u202e01"},
+        {"event_id": "E" * 256},
         {"event_time": "1700000000"},
         {"event_time": 1.5},
         {"event_time": True},
@@ -261,6 +300,15 @@ def test_it_puts_each_event_on_its_queue(client, redis_db, event, queue, job):
     jobs = queued_jobs(redis_db)
     assert [j.func_name for j in jobs[queue]] == [f"bot.jobs.{job}"]
     assert sum(len(js) for name, js in jobs.items() if name != queue) == 0
+
+
+@pytest.mark.parametrize("channel_type", [["im"], {"im": 1}, 7])
+def test_a_channel_type_that_is_not_a_string_goes_to_the_public_queue(
+    client, redis_db, channel_type
+):
+    # An unhashable channel_type raised TypeError in routing: a 500.
+    assert post(client, event_callback(message_event(channel_type=channel_type))).status_code == 200
+    assert len(queued_jobs(redis_db)["slack_message_public"]) == 1
 
 
 def test_the_job_carries_the_event_and_its_delivery_details(client, redis_db):

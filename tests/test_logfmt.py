@@ -1,15 +1,46 @@
+"""Log lines in logfmt: one line per record, whatever the values hold."""
+
 import logging
+
+import pytest
 
 from gopherbot.logfmt import LogfmtFormatter, logfmt
 
 
-def test_plain_values_stay_bare_and_none_is_left_out():
-    assert logfmt({"event_id": "Ev1", "status": 200, "retry": None}) == "event_id=Ev1 status=200"
+@pytest.mark.parametrize(
+    "value, written",
+    [
+        ("enqueued", "enqueued"),
+        ("redis error: ConnectionError", '"redis error: ConnectionError"'),
+        ('say "hi"', r'"say \"hi\""'),
+        ("C:\\path", r'"C:\\path"'),
+        ("", '""'),
+        ("Gophers é 🐹", '"Gophers é 🐹"'),
+    ],
+)
+def test_it_quotes_values_only_when_needed(value, written):
+    assert logfmt({"k": value}) == f"k={written}"
 
 
-def test_values_with_spaces_quotes_or_newlines_are_quoted_and_escaped():
-    line = logfmt({"outcome": "rejected: bad", "text": 'say "hi"\nnow', "empty": ""})
-    assert line == 'outcome="rejected: bad" text="say \\"hi\\"\\nnow" empty=""'
+@pytest.mark.parametrize(
+    "value, written",
+    [
+        ("a\nlevel=error msg=forged", r'"a\nlevel=error msg=forged"'),
+        ("a\rlevel=error", r'"a\rlevel=error"'),
+        ("a\x00b", r'"a\x00b"'),
+        ("\u202edetalumis", r'"\u202edetalumis"'),
+        ("a\u2028b", r'"a\u2028b"'),
+        ("\ud800", r'"\ud800"'),
+    ],
+)
+def test_it_escapes_characters_that_could_forge_or_disguise_a_line(value, written):
+    line = logfmt({"request_id": value})
+    assert line == f"request_id={written}"
+    assert line.isprintable()
+
+
+def test_it_leaves_out_empty_fields():
+    assert logfmt({"a": 1, "b": None, "c": "x"}) == "a=1 c=x"
 
 
 def test_a_record_is_one_line_with_its_fields():

@@ -44,7 +44,17 @@ def test_it_accepts_the_edges_of_the_window(skew):
         (None, "v0=abc", "missing"),
         (str(NOW), None, "missing"),
         ("", "v0=abc", "missing"),
-        ("soon", "v0=abc", "malformed"),
+        ("soon", "v0=abc", "malformed timestamp"),
+        (f" {NOW}", "v0=abc", "malformed timestamp"),
+        ("1_700_000_000", "v0=abc", "malformed timestamp"),
+        (
+            "\u0661\u0667" + "\u0660" * 8,
+            "v0=abc",
+            "malformed timestamp",
+        ),  # Arabic-Indic digits: int() takes them
+        ("-1", "v0=abc", "malformed timestamp"),
+        (str(NOW), "v0=\u00e9", "malformed signature"),  # compare_digest raised TypeError: a 500
+        (str(NOW), "v0=\u202e" + "0" * 63, "malformed signature"),
         (str(NOW), "v0=" + "0" * 64, "mismatch"),
         (str(NOW), "garbage", "mismatch"),
     ],
