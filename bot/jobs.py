@@ -2,9 +2,11 @@
 
 Outcomes: a discarded message is a success. A failure Slack might get over
 (5xx, 429, timeouts, connection errors) raises, and RQ runs the job again after
-RETRY_INTERVALS (its scheduler: `rqworker --with-scheduler`), then keeps it in
-the failed registry with the reason; any other failure goes there at once.
-A retried message job skips the Slack calls it already made.
+the retry intervals the gateway wrote into the job (gateway.delivery.RETRY_INTERVALS;
+RQ's scheduler runs them: `rqworker --with-scheduler`), then keeps it in the failed
+registry with the reason; any other failure goes there at once. A job whose worker
+died is retried the same way. Execution is at least once, so a retried message job
+skips the Slack calls it already made (a per-event record in Redis).
 """
 
 import logging
@@ -24,10 +26,12 @@ from gopherbot.connections import get_redis
 
 log = logging.getLogger("bot.jobs")
 
-RETRY_INTERVALS = (2, 10, 30)  # seconds before the 1st, 2nd and 3rd retry
 # A failed channel welcome is retried only while it is still timely.
 CHANNEL_WELCOME_RETRY_WINDOW = 10 * 60
 SENT_TTL_SECONDS = 60 * 60
+# In the sent record: the message was timely when a first attempt looked at it, so a
+# retry (a minute or more later, after a worker died) finishes answering it.
+TIMELY = "timely"
 
 Send = Callable[[SlackCall], object]
 
@@ -61,9 +65,7 @@ class _Log:
     def __exit__(self, exc_type, exc, tb) -> None:
         if exc is not None:
             retryable = exc.retryable if isinstance(exc, JobFailed) else is_retryable(exc)
-            if retryable:
-                _allow_retry()
-            else:
+            if not retryable:
                 _no_retry()
             self.fields["outcome"] = f"{'will retry' if _retries_left() else 'failed'}: {exc}"
         self.fields["duration_ms"] = round((time.perf_counter() - self.started) * 1000, 1)
@@ -72,15 +74,9 @@ class _Log:
 
 
 def _attempt(job) -> int:
-    return 1 if job.retries_left is None else len(RETRY_INTERVALS) - job.retries_left + 1
-
-
-def _allow_retry() -> None:
-    """Let RQ run the job again after a backoff (the worker reads these when it fails)."""
-    job = get_current_job()
-    if job is not None and job.retries_left is None:  # the first failure: start counting
-        job.retries_left = len(RETRY_INTERVALS)
-        job.retry_intervals = list(RETRY_INTERVALS)
+    if job.retries_left is None or not job.retry_intervals:
+        return 1
+    return len(job.retry_intervals) - job.retries_left + 1
 
 
 def _retries_left() -> bool:
@@ -116,14 +112,6 @@ def process_message(
     """Parse, match and act on one message event; returns (outcome, what was done)."""
     event = payload["event"]
     now = time.time() if now is None else now
-    reason = discard_reason(event, bot_user_id=ctx.bot_user_id, bot_id=ctx.bot_id, now=now)
-    if reason:
-        log.debug("message discarded", extra={"fields": {"reason": reason}})
-        return f"discarded: {reason}", None
-    message = parse_message(event, ctx.bot_user_id)
-    actions = match(ctx, message)
-    if not actions:
-        return "no match", Outcome()
     redis = get_redis()
 
     def already_sent(key: str) -> bool:
@@ -131,9 +119,23 @@ def process_message(
 
     def sent(key: str) -> None:
         if sent_key:
-            redis.sadd(sent_key, key)
-            redis.expire(sent_key, SENT_TTL_SECONDS)
+            redis.pipeline().sadd(sent_key, key).expire(sent_key, SENT_TTL_SECONDS).execute()
 
+    reason = discard_reason(
+        event,
+        bot_user_id=ctx.bot_user_id,
+        bot_id=ctx.bot_id,
+        now=now,
+        check_age=not already_sent(TIMELY),
+    )
+    if reason:
+        log.debug("message discarded", extra={"fields": {"reason": reason}})
+        return f"discarded: {reason}", None
+    message = parse_message(event, ctx.bot_user_id)
+    actions = match(ctx, message)
+    if not actions:
+        return "no match", Outcome()
+    sent(TIMELY)
     outcome = act(ctx, message, actions, send, already_sent, sent)
     return ("answered" if not outcome.failed else "partly failed"), outcome
 

@@ -10,6 +10,7 @@ MAX_AGE_SECONDS = 30
 
 _DM_CHANNEL_TYPES = frozenset({"im", "mpim", "app_home"})  # `group` is a private channel
 _TS = re.compile(r"\d{1,12}\.\d{1,9}")
+_TEXT_FIELDS = ("text", "user", "channel", "channel_type", "thread_ts", "bot_id")
 
 
 @dataclass(frozen=True)
@@ -59,7 +60,9 @@ def parse_message(event: dict, bot_user_id: str) -> Message:
 _KEPT_SUBTYPES = {"thread_broadcast", "file_share"}
 
 
-def discard_reason(event: dict, *, bot_user_id: str, bot_id: str, now: float) -> str | None:
+def discard_reason(
+    event: dict, *, bot_user_id: str, bot_id: str, now: float, check_age: bool = True
+) -> str | None:
     """Why the bot ignores this message event, or None when it should look at it."""
     subtype = event.get("subtype")
     # Slack sends a message with files as subtype file_share: the uploader needs those.
@@ -68,11 +71,16 @@ def discard_reason(event: dict, *, bot_user_id: str, bot_id: str, now: float) ->
     ts = event.get("ts")
     if not isinstance(ts, str) or not _TS.fullmatch(ts):
         return "malformed ts"
+    for name in _TEXT_FIELDS:
+        if event.get(name) is not None and not isinstance(event[name], str):
+            return f"malformed {name}"
+    if not isinstance(event.get("files") or [], list):
+        return "malformed files"
     if event.get("user") == bot_user_id or (bot_id and event.get("bot_id") == bot_id):
         return "own message"
     if not event.get("user") or not event.get("channel"):
         return "no user or channel"
     age = now - float(ts)
-    if age > MAX_AGE_SECONDS:
+    if check_age and age > MAX_AGE_SECONDS:
         return f"older than {MAX_AGE_SECONDS} s ({age:.0f} s)"
     return None

@@ -9,6 +9,7 @@ from slack_sdk.errors import SlackApiError
 
 from bot.replies import SlackCall
 from gopherbot.outside import OutsideError
+from slackapi.pacing import ChannelBusy
 
 log = logging.getLogger("bot.slack_out")
 
@@ -70,6 +71,7 @@ def is_retryable(error: BaseException) -> bool:
     if isinstance(error, OutsideError):
         return error.retryable
     transient = (
+        ChannelBusy,
         urllib.error.URLError,
         TimeoutError,
         ConnectionError,

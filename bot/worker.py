@@ -6,12 +6,19 @@ seconds (bench/end_to_end.py: p50 8 s forking, 7 ms here). This worker runs jobs
 in its own process, keeping the Slack client, the bot identity and the content
 index warm between jobs; the index still follows admin edits (one Redis GET per
 job). Scale out by running more worker processes.
+
+A worker that dies mid-job (SIGKILL, out of memory, a lost dyno) leaves its job in
+RQ's started registry; any worker's maintenance run finds it there once the job's
+entry expires (twice the job timeout here) and retries it, or moves it to the failed
+registry when it has no retries left. Both are logged as "job abandoned".
 """
 
 import logging
 
+from django.conf import settings
 from django.db import close_old_connections
 from rq import SimpleWorker
+from rq.exceptions import AbandonedJobError
 
 log = logging.getLogger("bot.worker")
 
@@ -31,7 +38,42 @@ def warm_up() -> None:
         log.exception("worker warm-up failed; jobs will retry it")
 
 
+def log_abandoned(job, exc_type, exc_value, tb) -> bool:
+    """RQ exception handler: one line for a job whose worker died; other failures pass on."""
+    if exc_type is AbandonedJobError:
+        args = job.args
+        payload = args[0] if args and isinstance(args[0], dict) else {}
+        fields = {
+            "job_id": job.id,
+            "queue": job.origin,
+            "event_id": payload.get("event_id"),
+            "outcome": "will retry" if job.retries_left else "failed",
+        }
+        log.warning("job abandoned: its worker stopped mid-job", extra={"fields": fields})
+    return True
+
+
 class BotWorker(SimpleWorker):
+    def __init__(self, *args, **kwargs) -> None:
+        # RQ cleans its registries (and so finds abandoned jobs) every 10 minutes by default.
+        kwargs.setdefault("maintenance_interval", settings.WORKER_MAINTENANCE_SECONDS)
+        super().__init__(*args, **kwargs)
+        self.push_exc_handler(log_abandoned)
+
+    @property
+    def dequeue_timeout(self) -> int:
+        # RQ runs maintenance between blocking pops of up to 405 s: wake up in time for it.
+        return max(1, min(super().dequeue_timeout, self.maintenance_interval))
+
+    def get_heartbeat_ttl(self, job) -> int:
+        # How long the job's entry in the started registry lives. A SimpleWorker does not
+        # renew it while the job runs, and RQ stops the job at its timeout (SIGALRM), so
+        # twice the timeout is ample; RQ's own job timeout + 60 s is the same for 60 s
+        # jobs, and slower to notice a dead worker when the timeout is short.
+        if job.timeout and job.timeout > 0:
+            return 2 * int(job.timeout)
+        return super().get_heartbeat_ttl(job)
+
     def work(self, *args, **kwargs) -> bool:
         warm_up()
         return super().work(*args, **kwargs)

@@ -16,7 +16,9 @@ from gateway.rq_job import JOB_KEY_PREFIX, QUEUE_KEY_PREFIX, QUEUES_KEY, new_job
 from gopherbot.connections import get_redis
 
 # Event jobs are small and short; failures stay a week for the operator to inspect.
-JOB_TIMEOUT = 60
+# A job that fails in a way that may pass (Slack 5xx, timeouts, a worker that died)
+# runs again after these many seconds, then stays in the failed registry.
+RETRY_INTERVALS = (2, 10, 30)
 RESULT_TTL = 10 * 60
 FAILURE_TTL = 7 * 24 * 60 * 60
 
@@ -57,9 +59,10 @@ def enqueue_event(route: Route, body: dict, request_id: str | None) -> bool:
         payload,
         queue=route.queue,
         description=f"{route.job} {event_id}",
-        timeout=JOB_TIMEOUT,
+        timeout=settings.EVENT_JOB_TIMEOUT,
         result_ttl=RESULT_TTL,
         failure_ttl=FAILURE_TTL,
+        retry_intervals=RETRY_INTERVALS,
     )
     script = _scripts.get(connection)
     if script is None:

@@ -100,6 +100,15 @@ if REDIS_TLS:
     _RQ_CONNECTION["SSL_CERT_REQS"] = "none" if REDIS_SKIP_VERIFY else "required"
 RQ_QUEUES = {name: dict(_RQ_CONNECTION) for name in (*EVENT_QUEUES, QUEUE_DEFAULT)}
 RQ_SHOW_ADMIN_LINK = True
+# An event job stops at this timeout; a job whose worker died is seen as abandoned
+# after twice this, at a worker's next maintenance run (every WORKER_MAINTENANCE_SECONDS).
+EVENT_JOB_TIMEOUT = env_int("GOPHER_EVENT_JOB_TIMEOUT", 60)
+WORKER_MAINTENANCE_SECONDS = env_int("GOPHER_WORKER_MAINTENANCE_SECONDS", 60)
+# Posts to one channel, from every process: a burst of this many, then one per interval
+# (slackapi.pacing). A post that would wait longer fails retryably, well within the timeout.
+SLACK_CHANNEL_POST_BURST = 3
+SLACK_CHANNEL_POST_INTERVAL = 1.0
+SLACK_CHANNEL_POST_MAX_WAIT = EVENT_JOB_TIMEOUT / 3
 # Warms the Slack client, bot identity and content index before forking job processes.
 RQ = {"WORKER_CLASS": "bot.worker.BotWorker"}
 

@@ -5,8 +5,12 @@ Retries (https://api.slack.com/apis/rate-limits):
   which case the call fails now and the job's own retry takes over later.
 - connection errors (refused, reset, closed before answering) and HTTP 500/502/503/504:
   exponential backoff with jitter.
-A read timeout is not retried: the request may have reached Slack, and posting twice is
-worse than failing once.
+A read timeout is not retried here: the request may have reached Slack. The job's own
+retry, seconds later, tries again (bot.jobs): a rare double post when Slack did post and
+answered too late, rather than a reply lost.
+
+Posts (chat.postMessage, chat.postEphemeral) wait for their channel's turn first
+(slackapi.pacing), whoever makes them: the bot's replies and the pollers alike.
 """
 
 import logging
@@ -24,7 +28,9 @@ from slack_sdk.http_retry import (
     RetryHandler,
     RetryState,
 )
+from slack_sdk.web import SlackResponse
 
+from slackapi.pacing import wait_for_turn
 from slackapi.standin import STANDIN_TOKEN
 
 log = logging.getLogger("slackapi.client")
@@ -33,6 +39,7 @@ TIMEOUT_SECONDS = 10
 MAX_RETRIES = 3
 MAX_RATE_LIMIT_WAIT = 30.0
 RETRYABLE_STATUSES = (500, 502, 503, 504)
+PACED_METHODS = frozenset({"chat.postMessage", "chat.postEphemeral"})
 
 _client: WebClient | None = None
 _client_pid: int | None = None
@@ -96,6 +103,18 @@ class ServerErrorRetryHandler(RetryHandler):
         return response is not None and response.status_code in RETRYABLE_STATUSES
 
 
+class PacedWebClient(WebClient):
+    """A WebClient whose posts keep to the per-channel pace."""
+
+    def api_call(self, api_method: str, **kwargs) -> SlackResponse:
+        if api_method in PACED_METHODS:
+            body = kwargs.get("json") or kwargs.get("data") or kwargs.get("params") or {}
+            channel = body.get("channel")
+            if isinstance(channel, str) and channel:
+                wait_for_turn(channel)
+        return super().api_call(api_method, **kwargs)
+
+
 def retry_after_seconds(headers: dict) -> float:
     """Retry-After in seconds from slack_sdk's header dict (values are lists or strings)."""
     for name, value in headers.items():
@@ -130,9 +149,9 @@ def api_base_url() -> str:
     return url if url.endswith("/") else url + "/"
 
 
-def build_client(*, timeout: float = TIMEOUT_SECONDS) -> WebClient:
+def build_client(*, timeout: float = TIMEOUT_SECONDS) -> PacedWebClient:
     """A new client from the settings; most code wants get_client()."""
-    return WebClient(
+    return PacedWebClient(
         token=bot_token(),
         base_url=api_base_url(),
         timeout=timeout,

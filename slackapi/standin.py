@@ -212,7 +212,11 @@ class SlackStandIn:
             self._faults.setdefault(method, []).append(_Fault(status, headers or {}, body, times))
 
     def delay_next(self, method: str, seconds: float) -> None:
-        """Stall the next call to `method` before answering it (to exercise timeouts)."""
+        """Stall the next call to `method` before answering it (to exercise timeouts).
+
+        With a fault from fail_next() queued too, the call stalls and then fails, and
+        nothing happens: a Slack that hung and gave up (a 504 after a long wait).
+        """
         with self._lock:
             self._delays.setdefault(method, []).append(seconds)
 
@@ -370,13 +374,13 @@ class SlackStandIn:
         with self._lock:
             fault = self._take_fault(method)
             delay = self._delays[method].pop(0) if self._delays.get(method) else 0
+        if delay:
+            time.sleep(delay)
         if fault is not None:
             call.status, call.injected = fault.status, True
             call.response = fault.body if isinstance(fault.body, dict) else None
             self._record(call)
             return fault.status, fault.headers, fault.body
-        if delay:
-            time.sleep(delay)
         status, body = 200, {}
         try:
             if method not in METHODS:

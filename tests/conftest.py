@@ -10,6 +10,7 @@ pytest_plugins = [
     "tests.fixtures.outside",
     "tests.fixtures.slack",
     "tests.fixtures.bot",
+    "tests.fixtures.reliability",
 ]
 
 

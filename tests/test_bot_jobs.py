@@ -1,8 +1,10 @@
 """Job outcomes: retries with backoff, failures that stop at once, the one log line per job."""
 
 import time
+from types import SimpleNamespace
 
-from bot.jobs import RETRY_INTERVALS
+from bot import jobs
+from gateway.delivery import RETRY_INTERVALS
 from tests.fixtures.bot import GO_TOUR_TEXT
 from tests.slack_events import message_event
 
@@ -42,7 +44,7 @@ def test_a_429_is_retried_after_retry_after_and_answered_once(bot, slack):
     ]
 
 
-def test_a_slack_outage_retries_the_job_without_repeating_what_was_done(bot, slack):
+def test_a_slack_outage_retries_the_job_without_repeating_what_was_done(bot, slack, quick_backoff):
     slack.fail_next("chat.postMessage", 503, times=3)  # more than the client's own retries
     job = bot.deliver(message_event("xkcd:303 bbq"))
 
@@ -58,7 +60,26 @@ def test_a_slack_outage_retries_the_job_without_repeating_what_was_done(bot, sla
     assert len(slack.attempts_to("reactions.add")) == 1  # not added twice
 
 
-def test_retries_end_in_the_failed_registry_with_the_reason(bot, slack):
+def test_a_retry_finishes_a_message_that_was_timely_when_first_tried(
+    bot, slack, quick_backoff, monkeypatch
+):
+    slack.fail_next("chat.postMessage", 503, times=3)
+    event = message_event("xkcd:303", ts=f"{time.time() - 20:.6f}")
+    job = bot.deliver(event)
+    assert job.is_scheduled
+
+    # The retry runs after the message's 30 s of freshness (as after a worker died).
+    later = SimpleNamespace(time=lambda: time.time() + 60, perf_counter=time.perf_counter)
+    monkeypatch.setattr(jobs, "time", later)
+    bot.run_due_retries("slack_message_public")
+    assert [p["text"] for p in bot.sent("chat.postMessage")] == ["https://xkcd.com/303"]
+
+    # A message first looked at that late is still dropped.
+    bot.deliver(message_event("xkcd:927", ts=f"{time.time() - 20:.6f}"))
+    assert len(bot.sent("chat.postMessage")) == 1
+
+
+def test_retries_end_in_the_failed_registry_with_the_reason(bot, slack, quick_backoff):
     slack.fail_next("chat.postMessage", 503, times=100)
     job = bot.deliver(message_event(f"{BOT} go tour"))
     for _ in range(len(RETRY_INTERVALS)):

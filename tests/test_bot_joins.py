@@ -4,7 +4,7 @@ import time
 
 import pytest
 
-from bot.jobs import RETRY_INTERVALS
+from gateway.delivery import RETRY_INTERVALS
 
 
 def team_join(user_id: str = "U0CAROL", **user) -> dict:
@@ -56,7 +56,7 @@ def test_shadow_mode_only_logs_the_welcome(bot, settings, log_text):
     assert 'outcome="shadow mode: logged"' in log_text()
 
 
-def test_a_failed_welcome_dm_is_retried(bot, slack):
+def test_a_failed_welcome_dm_is_retried(bot, slack, quick_backoff):
     slack.fail_next("chat.postMessage", 503, times=3)
     job = bot.deliver(team_join())
     assert job.is_scheduled
@@ -92,7 +92,7 @@ def test_shadow_mode_only_logs_the_channel_welcome(bot, settings):
     assert bot.sent("chat.postEphemeral") == []
 
 
-def test_a_failed_channel_welcome_is_retried_while_timely(bot, slack):
+def test_a_failed_channel_welcome_is_retried_while_timely(bot, slack, quick_backoff):
     slack.fail_next("chat.postEphemeral", 503, times=3)
     job = bot.deliver(channel_join())
     assert job.is_scheduled
@@ -100,7 +100,7 @@ def test_a_failed_channel_welcome_is_retried_while_timely(bot, slack):
     assert len(bot.sent("chat.postEphemeral")) == 1
 
 
-def test_a_failed_channel_welcome_over_10_minutes_old_is_not_retried(bot, slack):
+def test_a_failed_channel_welcome_over_10_minutes_old_is_not_retried(bot, slack, quick_backoff):
     slack.fail_next("chat.postEphemeral", 503, times=3)
     job = bot.deliver(channel_join(), event_time=int(time.time()) - 11 * 60)
     assert job.is_failed

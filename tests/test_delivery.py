@@ -7,14 +7,14 @@ import redis
 from rq import Queue, SimpleWorker
 from rq.job import JobStatus
 
-from gateway.delivery import FAILURE_TTL, JOB_TIMEOUT, delivery_key, enqueue_event
+from gateway.delivery import FAILURE_TTL, RETRY_INTERVALS, delivery_key, enqueue_event
 from gateway.routing import Route
 from tests.slack_events import event_callback
 
 ROUTE = Route("slack_message_public", "tests.jobs.record")
 
 
-def test_a_real_rq_worker_runs_the_job_with_its_payload(redis_db):
+def test_a_real_rq_worker_runs_the_job_with_its_payload(redis_db, settings):
     body = event_callback()
     assert enqueue_event(ROUTE, body, "req-1") is True
 
@@ -22,8 +22,10 @@ def test_a_real_rq_worker_runs_the_job_with_its_payload(redis_db):
     (job,) = queue.get_jobs()
     assert job.get_status() == JobStatus.QUEUED
     assert job.origin == ROUTE.queue
-    assert job.timeout == JOB_TIMEOUT
+    assert job.timeout == settings.EVENT_JOB_TIMEOUT
     assert job.failure_ttl == FAILURE_TTL
+    assert job.retries_left == len(RETRY_INTERVALS)
+    assert job.retry_intervals == list(RETRY_INTERVALS)
     assert job.enqueued_at is not None
     assert body["event_id"] in job.description
 

@@ -95,3 +95,20 @@ def test_it_discards_its_own_messages():
 
 def test_it_looks_at_another_bots_plain_message():
     assert discard(message_event("hi", bot_id="B0OTHER")) is None
+
+
+@pytest.mark.parametrize(
+    ("field", "value"),
+    [("text", 5), ("user", ["U0ALICE"]), ("channel", {"id": "C0GENERAL"}), ("files", "F0ONE")],
+)
+def test_it_discards_a_field_of_the_wrong_type(field, value):
+    event = {**message_event("hello"), field: value}
+    assert discard(event) == f"malformed {field}"
+
+
+def test_a_retry_may_skip_the_age_check():
+    event = message_event("hello", ts=f"{time.time() - 120:.6f}")
+    assert (
+        discard_reason(event, bot_user_id=BOT, bot_id=BOT_ID, now=time.time(), check_age=False)
+        is None
+    )
