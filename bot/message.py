@@ -66,7 +66,7 @@ def discard_reason(
     """Why the bot ignores this message event, or None when it should look at it."""
     subtype = event.get("subtype")
     # Slack sends a message with files as subtype file_share: the uploader needs those.
-    if subtype and subtype not in _KEPT_SUBTYPES:
+    if subtype and (not isinstance(subtype, str) or subtype not in _KEPT_SUBTYPES):
         return f"subtype {subtype}"
     ts = event.get("ts")
     if not isinstance(ts, str) or not _TS.fullmatch(ts):

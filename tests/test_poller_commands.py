@@ -85,5 +85,5 @@ def test_poll_rejects_an_unknown_poller():
 def test_fill_channel_cache_fills_it_and_says_how_many(slack):
     output = run("fill_channel_cache")
 
-    assert output.startswith("channel_cache: refreshed: 17 channels cached")
+    assert output.startswith("channel_cache: refreshed: 18 channels cached")
     assert channel_id("gotimefm") == "C0GOTIMEFM"
