@@ -4,7 +4,8 @@ One Lua script, so one Redis round trip and atomic: it records the delivery
 (`gopherbot:event:<event_id>`) only if it is new, and in the same step writes the
 RQ job and pushes its id, as RQ's own `Queue.enqueue_job` does. Either everything
 lands or nothing does, so a Redis failure never leaves a record that would
-swallow Slack's retry.
+swallow Slack's retry. The script is idempotent (a second run finds the record
+and does nothing), so sending it again after a dropped connection is safe.
 """
 
 import time
@@ -13,7 +14,7 @@ from django.conf import settings
 
 from gateway.routing import Route
 from gateway.rq_job import JOB_KEY_PREFIX, QUEUE_KEY_PREFIX, QUEUES_KEY, new_job
-from gopherbot.connections import get_redis
+from gopherbot.connections import ScriptRunner
 
 # Event jobs are small and short; failures stay a week for the operator to inspect.
 # A job that fails in a way that may pass (Slack 5xx, timeouts, a worker that died)
@@ -33,7 +34,7 @@ redis.call('RPUSH', KEYS[3], ARGV[2])
 redis.call('SADD', KEYS[4], KEYS[3])
 return 1
 """
-_scripts = {}
+_deliver = ScriptRunner(_DELIVER)
 
 
 def delivery_key(event_id: str) -> str:
@@ -45,7 +46,6 @@ def enqueue_event(route: Route, body: dict, request_id: str | None) -> bool:
 
     Raises redis.RedisError when Redis fails: nothing was recorded then.
     """
-    connection = get_redis()
     event_id = body["event_id"]
     payload = {
         "event": body["event"],
@@ -64,13 +64,10 @@ def enqueue_event(route: Route, body: dict, request_id: str | None) -> bool:
         failure_ttl=FAILURE_TTL,
         retry_intervals=RETRY_INTERVALS,
     )
-    script = _scripts.get(connection)
-    if script is None:
-        script = _scripts[connection] = connection.register_script(_DELIVER)
     keys = [
         delivery_key(event_id),
         JOB_KEY_PREFIX + job_id,
         QUEUE_KEY_PREFIX + route.queue,
         QUEUES_KEY,
     ]
-    return bool(script(keys=keys, args=[settings.SLACK_EVENT_DEDUP_SECONDS, job_id, *job_fields]))
+    return bool(_deliver(keys, [settings.SLACK_EVENT_DEDUP_SECONDS, job_id, *job_fields]))

@@ -1,8 +1,9 @@
 """Parse and check the JSON body Slack sends, in the order of spec §3 steps 5-9."""
 
-import json
 import re
 from dataclasses import dataclass
+
+import orjson
 
 # Slack's deepest payloads (rich-text blocks in an edited message) nest about 15 levels.
 # Deeper is refused before anything recurses into it: pickling the job, or a worker.
@@ -44,11 +45,11 @@ class Envelope:
 
 def parse_envelope(raw: bytes, *, token: str, app_id: str, team_id: str) -> Envelope:
     try:
-        body = json.loads(raw)
-    except (ValueError, UnicodeDecodeError):
+        # orjson: a fifth of json's time on the hottest line, and it refuses what json lets
+        # through to break later (invalid UTF-8, lone surrogates, nesting past 1024 levels).
+        body = orjson.loads(raw)
+    except orjson.JSONDecodeError:
         raise Rejected(400, "body is not JSON") from None
-    except RecursionError:
-        raise Rejected(400, "body nested too deeply") from None
     if not isinstance(body, dict):
         raise Rejected(400, "body is not a JSON object")
     # Nesting can't be deeper than the count of opening brackets: most bodies skip the walk.

@@ -77,3 +77,19 @@ def test_a_redis_failure_raises_and_records_nothing(redis_db, settings):
         enqueue_event(ROUTE, body, None)
     connections.reset()
     assert not redis_db.exists(delivery_key(body["event_id"]))
+
+
+def test_it_recovers_when_redis_forgot_its_scripts(redis_db):
+    enqueue_event(ROUTE, event_callback(), None)
+    redis_db.script_flush()  # as after a Redis restart
+    assert enqueue_event(ROUTE, event_callback(), None) is True
+    assert Queue(ROUTE.queue, connection=redis_db).count == 2
+
+
+def test_it_reconnects_when_redis_dropped_the_connection(redis_db):
+    enqueue_event(ROUTE, event_callback(), None)
+    redis_db.client_kill_filter(_type="normal", skipme=True)  # every client but this one
+    body = event_callback()
+    assert enqueue_event(ROUTE, body, None) is True
+    assert enqueue_event(ROUTE, body, None) is False
+    assert Queue(ROUTE.queue, connection=redis_db).count == 2

@@ -388,7 +388,7 @@ def test_a_failed_enqueue_leaves_no_delivery_record(client, redis_db, monkeypatc
     def fail(*args, **kwargs):
         raise redis.ConnectionError("Redis went away")
 
-    monkeypatch.setattr(redis.commands.core.Script, "__call__", fail)
+    monkeypatch.setattr(redis.connection.Connection, "send_command", fail)
     assert post(client, body).status_code == 503
     monkeypatch.undo()
     assert not redis_db.exists(delivery_key(body["event_id"]))
