@@ -24,6 +24,8 @@ _NEEDS_QUOTES = re.compile(r'[ ="\\]')
 
 
 def _quote(value: object) -> str:
+    if type(value) is int:  # status codes, counts: the common case, nothing to check
+        return str(value)
     text = str(value)
     # The regex and isprintable() run in C: most values (ids, numbers) pass both at once.
     if text == "" or _NEEDS_QUOTES.search(text) or not text.isprintable():
@@ -46,15 +48,23 @@ def logfmt(fields: dict) -> str:
 
 
 class LogfmtFormatter(logging.Formatter):
+    _second: int | None = None
+    _stamp = ""
+
     def format(self, record: logging.LogRecord) -> str:
-        ts = time.strftime("%Y-%m-%dT%H:%M:%S", time.gmtime(record.created))
+        second = int(record.created)
+        if second != self._second:  # one strftime a second, not one a line
+            self._second, self._stamp = (
+                second,
+                time.strftime("%Y-%m-%dT%H:%M:%S", time.gmtime(second)),
+            )
         line = {
-            "ts": f"{ts}.{int(record.msecs):03d}Z",
+            "ts": f"{self._stamp}.{int(record.msecs):03d}Z",
             "level": record.levelname.lower(),
             "logger": record.name,
             "msg": record.getMessage(),
             **getattr(record, "fields", {}),
-            "dyno": getattr(record, "dyno", None),
+            **getattr(record, "process_fields", {}),
         }
         text = logfmt(line)
         if record.exc_info:
@@ -63,8 +73,16 @@ class LogfmtFormatter(logging.Formatter):
 
 
 class ProcessFilter(logging.Filter):
-    """Adds the platform's dyno name when there is one (HEROKU_DYNO_ID)."""
+    """Adds the platform's app, dyno and release to every line, when set (HEROKU_*)."""
+
+    def __init__(self, name: str = ""):
+        super().__init__(name)
+        self.fields = {
+            "app": settings.HEROKU_APP_NAME or None,
+            "dyno": settings.HEROKU_DYNO_ID or None,
+            "release": settings.HEROKU_SLUG_COMMIT[:7] or None,
+        }
 
     def filter(self, record: logging.LogRecord) -> bool:
-        record.dyno = settings.HEROKU_DYNO_ID or None
+        record.process_fields = self.fields
         return True

@@ -52,3 +52,25 @@ def test_a_record_is_one_line_with_its_fields():
     assert line.endswith(
         'level=info logger=gateway msg="slack event" event_id=Ev9 queue=slack_message_public'
     )
+
+
+def test_the_platform_names_the_app_dyno_and_release_on_every_line(settings):
+    from gopherbot.logfmt import ProcessFilter
+
+    settings.HEROKU_APP_NAME = "gopherbot-prod"
+    settings.HEROKU_DYNO_ID = "web.1"
+    settings.HEROKU_SLUG_COMMIT = "2c3a0b1d9e8f7a6b5c4d"
+    record = logging.LogRecord("gateway", logging.INFO, "f.py", 1, "slack event", (), None)
+    record.fields = {"status": 200}
+    ProcessFilter().filter(record)
+    line = LogfmtFormatter().format(record)
+    assert line.endswith("status=200 app=gopherbot-prod dyno=web.1 release=2c3a0b1")
+
+
+def test_without_a_platform_the_line_names_none(settings):
+    from gopherbot.logfmt import ProcessFilter
+
+    settings.HEROKU_APP_NAME = settings.HEROKU_DYNO_ID = settings.HEROKU_SLUG_COMMIT = ""
+    record = logging.LogRecord("gateway", logging.INFO, "f.py", 1, "slack event", (), None)
+    ProcessFilter().filter(record)
+    assert "app=" not in LogfmtFormatter().format(record)
