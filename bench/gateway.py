@@ -135,12 +135,15 @@ def main() -> None:
     parser.add_argument("--rate", type=int, default=100)
     parser.add_argument("--rate-seconds", type=int, default=10)
     parser.add_argument("--gunicorn-args", default="", help="extra GUNICORN_CMD_ARGS for gopherbot")
+    parser.add_argument(
+        "--redis-unix-socket", action="store_true", help="Redis on a Unix socket, not TCP"
+    )
     parser.add_argument("--web-concurrency", type=int, default=0, help="gopherbot's workers")
     parser.add_argument("--log-level", default="", help="GOPHER_LOG_LEVEL for gopherbot")
     parser.add_argument("--only", choices=["throughput", "latency"], default=None)
     args = parser.parse_args()
 
-    redis_server = LocalRedis().start()
+    redis_server = LocalRedis(unix_socket=args.redis_unix_socket).start()
     workdir = Path(tempfile.mkdtemp(prefix="gopherbot-bench-"))
     try:
         if args.only != "latency":
