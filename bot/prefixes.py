@@ -43,8 +43,8 @@ def _package_docs(prefix: str, base: str) -> Callable[[Context, Message], Iterat
 def define(ctx: Context, message: Message) -> Iterator[SlackCall]:
     from glossary.answers import define_answer
 
-    # The answer may echo the term: escaped, it can't ping anyone or disguise a link.
-    term = replies.escape(replies.unescape(message.text[len("define") :]))
+    # Looked up as written (`define r&d`); define_answer escapes it where it echoes it.
+    term = replies.unescape(message.text[len("define") :])
     yield replies.post_with_mentions(message, define_answer(ctx.index, term))
 
 

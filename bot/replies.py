@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 
 from bot.mentions import user_mention
 from bot.message import Message
+from slackapi.text import escape, unescape  # noqa: F401 (part of this module's API)
 
 
 @dataclass(frozen=True)
@@ -17,17 +18,6 @@ class SlackCall:
     # Set for a DM: the sender opens the conversation with this user
     # (conversations.open) and posts to the channel it returns.
     dm_user: str | None = None
-
-
-def escape(text: str) -> str:
-    """Text a user wrote, made inert: it can't ping `<!channel>` or disguise a link."""
-    # https://api.slack.com/reference/surfaces/formatting#escaping
-    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-
-
-def unescape(text: str) -> str:
-    """Slack's escaping undone: message text arrives with &, < and > as entities."""
-    return text.replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")
 
 
 def _post_params(

@@ -5,6 +5,7 @@ from typing import Protocol
 
 from responses.index import Definition
 from responses.names import normalize_name
+from slackapi.text import escape
 
 USAGE = "Tell me which term to define, e.g. `define tdd`."
 DEFINE_DEFINE = (
@@ -18,7 +19,11 @@ class Lookup(Protocol):
 
 
 def define_answer(index_or_lookup: Lookup | Callable[[str], Definition | None], term: str) -> str:
-    """What the bot says to `define TERM` (the caller prepends mentions)."""
+    """What the bot says to `define TERM` (the caller prepends mentions).
+
+    `term` is as the member wrote it (Slack's entities undone); the answer echoes it
+    escaped, so it can't ping anyone or disguise a link.
+    """
     lookup = getattr(index_or_lookup, "define", index_or_lookup)
     wanted = normalize_name(term)
     if not wanted:
@@ -28,7 +33,7 @@ def define_answer(index_or_lookup: Lookup | Callable[[str], Definition | None], 
     found = lookup(wanted)
     if found is None:
         return (
-            f"Sorry, I don't know `{wanted}` yet. If it belongs in the glossary, "
+            f"Sorry, I don't know `{escape(wanted)}` yet. If it belongs in the glossary, "
             "ask the moderators in #admin-help to add it."
         )
     if found.alias_used:

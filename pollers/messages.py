@@ -1,17 +1,12 @@
 """The messages the pollers post: plain dicts of chat.postMessage arguments (except channel)."""
 
 from pollers.sources import Change, Status
+from slackapi.text import escape
 
 GERRIT_CHANNEL = "golang-cls"
 GOTIME_CHANNEL = "gotimefm"
 
 GOTIME_LIVE_TEXT = ":tada: GoTimeFM is now live :tada:"
-
-
-def escape(text: str) -> str:
-    """Slack reads <, > and & as markup; a commit subject must show them as typed."""
-    # https://api.slack.com/reference/surfaces/formatting#escaping
-    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
 def cl_link(number: int) -> str:

@@ -278,6 +278,19 @@ def test_define_in_a_channel_needs_a_mention_even_outside_shadow_mode(bot):
     assert posted(bot) == []
 
 
+def test_define_finds_a_term_with_an_ampersand_and_echoes_unknown_ones_inert(bot):
+    from tests.factories import TermFactory
+
+    TermFactory(term="r&d", aliases="", definition="research and development.")
+    bot.deliver(dm("define r&amp;d"))  # Slack sends & as &amp;
+    bot.deliver(dm("define &lt;!channel&gt;"))
+    assert [call["text"] for call in bot.sent("chat.postMessage")] == [
+        "`r&d` is research and development.",
+        "Sorry, I don't know `&lt;!channel&gt;` yet. If it belongs in the glossary, "
+        "ask the moderators in #admin-help to add it.",
+    ]
+
+
 def test_define_without_a_term_says_how(bot):
     bot.deliver(dm("define"))
     assert posted(bot) == [
