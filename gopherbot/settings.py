@@ -158,6 +158,7 @@ MIDDLEWARE = [
 ]
 
 ROOT_URLCONF = "gopherbot.urls"
+DEFAULT_EXCEPTION_REPORTER_FILTER = "gopherbot.error_reports.SecretsFilter"
 WSGI_APPLICATION = "gopherbot.wsgi.application"
 
 TEMPLATES = [

@@ -1,0 +1,23 @@
+"""Django's debug page (staging with DJANGO_DEBUG=1) must not show a Redis password."""
+
+from django.test import RequestFactory
+from django.views.debug import technical_500_response
+
+
+def debug_page() -> str:
+    request = RequestFactory().get("/boom")
+    try:
+        raise RuntimeError("boom")
+    except RuntimeError as error:
+        return technical_500_response(request, type(error), error, error.__traceback__).content
+
+
+def test_the_debug_page_hides_connection_urls_with_passwords(settings):
+    settings.REDIS_URL = "redis://:hunter2-redis-password@redis.internal:6379/0"
+    settings.RQ_QUEUES = {"default": {"URL": settings.REDIS_URL}}
+    settings.CACHES = {"default": {"BACKEND": "x", "LOCATION": settings.REDIS_URL}}
+    settings.SLACK_SIGNING_SECRET = "signing-secret-value"
+    content = debug_page().decode()
+    assert "RuntimeError" in content
+    assert "hunter2-redis-password" not in content
+    assert "signing-secret-value" not in content
