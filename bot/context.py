@@ -19,6 +19,15 @@ class Context:
     channel_id: Callable[[str], str | None]
     channel_name: Callable[[str], str | None]
     random: RandomSource
+    # Shares Go source on the Playground and returns its link (replay_event's dry run swaps it).
+    share_code: Callable[[bytes], str] | None = None
+
+    def share(self, source: bytes) -> str:
+        if self.share_code is not None:
+            return self.share_code(source)
+        from bot.playground import upload
+
+        return upload(source)
 
 
 # Tests swap this for a fixed source so rare reactions and coin flips are deterministic.

@@ -99,7 +99,7 @@ def share_on_playground(ctx: Context, message: Message) -> Iterator[SlackCall]:
         if shared:
             yield replies.post_ephemeral(message, FILE_NOTE.format(url=play))
         return
-    link = upload(go_source(message.text).encode())
+    link = ctx.share(go_source(message.text).encode())
     yield _link_reply(message, link)
     yield replies.post_ephemeral(message, TEXT_NOTE.format(url=play))
 
@@ -117,6 +117,6 @@ def _share_files(ctx: Context, message: Message) -> Iterator[SlackCall]:
             continue
         url = info["url_private_download"]
         download = request("GET", url, headers=_slack_auth(url, ctx.client.token))
-        yield _link_reply(message, upload(download.body))
+        yield _link_reply(message, ctx.share(download.body))
         shared += 1
     return shared

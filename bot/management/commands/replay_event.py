@@ -1,11 +1,13 @@
 """`manage.py replay_event FILE`: run one Slack event through the bot's handlers, here and now."""
 
+import dataclasses
 import json
 import re
 import sys
 import time
 from pathlib import Path
 
+from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
 from bot import jobs
@@ -60,6 +62,8 @@ class Command(BaseCommand):
             return send(call) if do_send else {}
 
         ctx = current_context()
+        if not do_send:
+            ctx = dataclasses.replace(ctx, share_code=self._would_share)
         event = payload["event"]
         kind = event["type"]
         if kind == "message":
@@ -80,6 +84,10 @@ class Command(BaseCommand):
         else:
             outcome = f"ignored: the bot does not handle {kind} events"
         self.stdout.write(f"outcome: {outcome}")
+
+    def _would_share(self, source: bytes) -> str:
+        self.stdout.write(f"would share {len(source)} bytes of Go on the Playground")
+        return f"{settings.PLAYGROUND_URL.rstrip('/')}/play/p/(not-shared)"
 
     def _read(self, path: str) -> object:
         try:
