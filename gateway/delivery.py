@@ -13,7 +13,7 @@ import time
 from django.conf import settings
 
 from gateway.routing import Route
-from gateway.rq_job import JOB_KEY_PREFIX, QUEUE_KEY_PREFIX, QUEUES_KEY, new_job
+from gateway.rq_job import JOB_KEY_PREFIX, QUEUE_KEY_PREFIX, QUEUES_KEY, new_job, shared_fields
 from gopherbot.connections import ScriptRunner
 
 # Event jobs are small and short; failures stay a week for the operator to inspect.
@@ -24,12 +24,18 @@ RESULT_TTL = 10 * 60
 FAILURE_TTL = 7 * 24 * 60 * 60
 
 # KEYS: delivery record, job hash, queue list, RQ's set of queues
-# ARGV: record TTL, job id, then the job hash as field, value, field, value, ...
+# ARGV: record TTL, job id, the fields all jobs of the queue share (a JSON object), then
+# the job's own fields as field, value, ... (few arguments: redis-py packs each in Python)
 _DELIVER = """
 if not redis.call('SET', KEYS[1], ARGV[2], 'NX', 'EX', ARGV[1]) then
   return 0
 end
-redis.call('HSET', KEYS[2], unpack(ARGV, 3))
+local fields = {unpack(ARGV, 4)}
+for name, value in pairs(cjson.decode(ARGV[3])) do
+  fields[#fields + 1] = name
+  fields[#fields + 1] = value
+end
+redis.call('HSET', KEYS[2], unpack(fields))
 redis.call('RPUSH', KEYS[3], ARGV[2])
 redis.call('SADD', KEYS[4], KEYS[3])
 return 1
@@ -54,11 +60,9 @@ def enqueue_event(route: Route, body: dict, request_id: str | None) -> bool:
         "request_id": request_id,
         "enqueued_at": time.time(),
     }
-    job_id, job_fields = new_job(
-        route.job,
-        payload,
+    job_id, job_fields = new_job(route.job, payload, description=f"{route.job} {event_id}")
+    shared = shared_fields(
         queue=route.queue,
-        description=f"{route.job} {event_id}",
         timeout=settings.EVENT_JOB_TIMEOUT,
         result_ttl=RESULT_TTL,
         failure_ttl=FAILURE_TTL,
@@ -70,4 +74,5 @@ def enqueue_event(route: Route, body: dict, request_id: str | None) -> bool:
         QUEUE_KEY_PREFIX + route.queue,
         QUEUES_KEY,
     ]
-    return bool(_deliver(keys, [settings.SLACK_EVENT_DEDUP_SECONDS, job_id, *job_fields]))
+    args = [settings.SLACK_EVENT_DEDUP_SECONDS, job_id, shared, *job_fields]
+    return bool(_deliver(keys, args))

@@ -7,10 +7,10 @@ unset, uncompressed data is accepted). rq is pinned in requirements.txt, and
 tests/test_delivery.py checks that RQ reads every field and a real worker runs it.
 """
 
+import functools
 import json
 import pickle
 import uuid
-from collections.abc import Sequence
 from datetime import UTC, datetime
 
 from rq.job import JobStatus
@@ -23,32 +23,37 @@ QUEUES_KEY = "rq:queues"
 assert DefaultSerializer.dumps.keywords == {"protocol": pickle.HIGHEST_PROTOCOL}
 
 
-def new_job(
-    func: str, payload: dict, *, queue: str, description: str, timeout: int, result_ttl: int,
-    failure_ttl: int, retry_intervals: Sequence[int] = (),
-) -> tuple[str, list]:  # fmt: skip
-    """A new job id and its hash as a flat [field, value, ...] list, ready for HSET.
+@functools.lru_cache(maxsize=64)
+def shared_fields(
+    *, queue: str, timeout: int, result_ttl: int, failure_ttl: int,
+    retry_intervals: tuple[int, ...] = (),
+) -> str:  # fmt: skip
+    """The fields every job of a queue shares, as one JSON object of strings (built once).
 
     `retry_intervals` are RQ's Retry(max=len, interval=list): written at enqueue, they
     also cover a job whose worker died, which RQ retries only if the job says so.
     """
+    fields = {
+        "origin": queue,
+        "timeout": str(timeout),
+        "result_ttl": str(result_ttl),
+        "failure_ttl": str(failure_ttl),
+        "status": JobStatus.QUEUED.value,
+    }
+    if retry_intervals:
+        fields["retries_left"] = str(len(retry_intervals))
+        fields["retry_intervals"] = json.dumps(list(retry_intervals))
+    return json.dumps(fields)
+
+
+def new_job(func: str, payload: dict, *, description: str) -> tuple[str, list]:
+    """A new job id and its own fields as a flat [field, value, ...] list, ready for HSET."""
     job_id = str(uuid.uuid4())
     stamp = utcformat(datetime.now(UTC))
     data = pickle.dumps((func, None, (payload,), {}), protocol=pickle.HIGHEST_PROTOCOL)
-    retry = (
-        ["retries_left", len(retry_intervals), "retry_intervals", json.dumps(list(retry_intervals))]
-        if retry_intervals
-        else []
-    )
     return job_id, [
-        *retry,
         "data", data,
         "created_at", stamp,
         "enqueued_at", stamp,
-        "origin", queue,
         "description", description,
-        "timeout", timeout,
-        "result_ttl", result_ttl,
-        "failure_ttl", failure_ttl,
-        "status", JobStatus.QUEUED.value,
     ]  # fmt: skip

@@ -27,12 +27,13 @@ def _quote(value: object) -> str:
     if type(value) is int:  # status codes, counts: the common case, nothing to check
         return str(value)
     text = str(value)
-    # The regex and isprintable() run in C: most values (ids, numbers) pass both at once.
-    if text == "" or _NEEDS_QUOTES.search(text) or not text.isprintable():
-        # Control and format characters escaped (\r, \x00, \u202e...): a value, whoever
-        # sent it, can neither forge a log line nor reorder what the operator reads.
-        text = '"' + "".join(_escape(c) for c in text) + '"'
-    return text
+    if text and not _NEEDS_QUOTES.search(text) and text.isprintable():
+        return text
+    if text.isprintable():  # a space or a quote: the usual reason, escaped in C
+        return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
+    # Control and format characters escaped (\r, \x00, \u202e...): a value, whoever
+    # sent it, can neither forge a log line nor reorder what the operator reads.
+    return '"' + "".join(_escape(c) for c in text) + '"'
 
 
 def _escape(char: str) -> str:

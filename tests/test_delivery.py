@@ -7,7 +7,7 @@ import redis
 from rq import Queue, SimpleWorker
 from rq.job import JobStatus
 
-from gateway.delivery import FAILURE_TTL, RETRY_INTERVALS, delivery_key, enqueue_event
+from gateway.delivery import FAILURE_TTL, RESULT_TTL, RETRY_INTERVALS, delivery_key, enqueue_event
 from gateway.routing import Route
 from tests.slack_events import event_callback
 
@@ -24,6 +24,7 @@ def test_a_real_rq_worker_runs_the_job_with_its_payload(redis_db, settings):
     assert job.origin == ROUTE.queue
     assert job.timeout == settings.EVENT_JOB_TIMEOUT
     assert job.failure_ttl == FAILURE_TTL
+    assert job.result_ttl == RESULT_TTL
     assert job.retries_left == len(RETRY_INTERVALS)
     assert job.retry_intervals == list(RETRY_INTERVALS)
     assert job.enqueued_at is not None
@@ -93,3 +94,10 @@ def test_it_reconnects_when_redis_dropped_the_connection(redis_db):
     assert enqueue_event(ROUTE, body, None) is True
     assert enqueue_event(ROUTE, body, None) is False
     assert Queue(ROUTE.queue, connection=redis_db).count == 2
+
+
+def test_a_new_job_timeout_setting_reaches_the_next_job(redis_db, settings):
+    settings.EVENT_JOB_TIMEOUT = 17
+    enqueue_event(ROUTE, event_callback(), None)
+    (job,) = Queue(ROUTE.queue, connection=redis_db).get_jobs()
+    assert job.timeout == 17
