@@ -6,6 +6,8 @@ Runs the Procfile's `web` and `worker` processes against a private Redis and the
 local Slack stand-in, sends DMs `d/pkgN` at a fixed rate, and times each reply
 (`<https://pkg.go.dev/pkgN>`) as the stand-in receives it. Each worker class RQ
 offers is measured in the same run, so the choice in the Procfile rests on numbers.
+Each DM comes from its own member: posts to one channel are paced to Slack's
+one a second, which would measure the pacing, not the bot.
 """
 
 import argparse
@@ -37,9 +39,16 @@ def worker_command(worker_class: str | None) -> str:
     return command.replace("rqworker", f"rqworker --worker-class {worker_class}", 1)
 
 
+def member(index: int) -> str:
+    return f"bench{index}"
+
+
 def dm_body(index: int) -> bytes:
     import json
 
+    from slackapi.standin import id_for
+
+    user = id_for("U", member(index))
     now = time.time()
     return json.dumps({
         "token": "bench",
@@ -49,7 +58,7 @@ def dm_body(index: int) -> bytes:
         "event_id": f"EvE2E{os.getpid()}x{index}x{int(now * 1000)}",
         "event_time": int(now),
         "event": {
-            "type": "message", "channel": "D0ALICE", "channel_type": "im", "user": "U0ALICE",
+            "type": "message", "channel": "D" + user[1:], "channel_type": "im", "user": user,
             "text": f"d/pkg{index}", "ts": f"{now:.6f}", "event_ts": f"{now:.6f}",
         },
     }).encode()  # fmt: skip
@@ -60,6 +69,8 @@ def run(worker: str, args, redis_url: str, standin) -> dict:
 
     redis.Redis.from_url(redis_url).flushdb()
     standin.reset()
+    for index in range(args.rate * args.seconds + 1):
+        standin.add_user(member(index))
     arrivals: dict[int, float] = {}
     sent: dict[int, float] = {}
     standin.on_call = lambda call: _arrived(call, arrivals)
