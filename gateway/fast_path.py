@@ -17,6 +17,7 @@ from gateway.handler import handle_slack_event
 log = logging.getLogger("gateway")
 
 SLACK_EVENTS_PATH = "/slack/event"
+_STATUS_LINES = {status.value: f"{status.value} {status.phrase}" for status in HTTPStatus}
 
 
 class SlackEventsFastPath:
@@ -42,5 +43,5 @@ class SlackEventsFastPath:
             ("Content-Length", str(len(answer.body))),
             *answer.headers,
         ]
-        start_response(f"{answer.status} {HTTPStatus(answer.status).phrase}", headers)
+        start_response(_STATUS_LINES[answer.status], headers)
         return [answer.body]
