@@ -18,6 +18,7 @@ from bot.playground import share_on_playground, wants_playground
 from bot.prefixes import PREFIXES
 from bot.replies import SlackCall
 from bot.slack_out import is_retryable
+from responses.channel_links import render_channel_links
 
 log = logging.getLogger("bot.pipeline")
 
@@ -42,7 +43,8 @@ class Outcome:
 
 def _canned(text: str, unfurl: bool) -> ActionFn:
     def canned(ctx: Context, message: Message) -> Iterable[SlackCall]:
-        yield replies.post_with_mentions(message, text, unfurl=unfurl)
+        answer = render_channel_links(text, ctx.channel_id)
+        yield replies.post_with_mentions(message, answer, unfurl=unfurl)
 
     return canned
 
@@ -57,7 +59,7 @@ def _reactions(emojis: list[str]) -> ActionFn:
 
 def _contains_reply(text: str, unfurl: bool) -> ActionFn:
     def reply(ctx: Context, message: Message) -> Iterable[SlackCall]:
-        yield replies.post(message, text, unfurl=unfurl)
+        yield replies.post(message, render_channel_links(text, ctx.channel_id), unfurl=unfurl)
 
     return reply
 

@@ -45,7 +45,7 @@ def define(ctx: Context, message: Message) -> Iterator[SlackCall]:
 
     # Looked up as written (`define r&d`); define_answer escapes it where it echoes it.
     term = replies.unescape(message.text[len("define") :])
-    yield replies.post_with_mentions(message, define_answer(ctx.index, term))
+    yield replies.post_with_mentions(message, define_answer(ctx.index, term, ctx.channel_id))
 
 
 @dataclass(frozen=True)

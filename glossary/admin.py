@@ -40,5 +40,9 @@ class TermAdmin(admin.ModelAdmin):
         return format_html_join(
             "",
             "<p><code>define {}</code></p>{}",
-            ((name, preview_block(define_answer(index, name))) for name in asked),
+            # Like the other previews, channels keep their names (the bot links them by id).
+            (
+                (name, preview_block(define_answer(index, name, channel_id=lambda c: c)))
+                for name in asked
+            ),
         )

@@ -3,6 +3,7 @@
 from collections.abc import Callable
 from typing import Protocol
 
+from responses.channel_links import render_channel_links
 from responses.index import Definition
 from responses.names import normalize_name
 from slackapi.text import escape
@@ -14,15 +15,26 @@ DEFINE_DEFINE = (
 )
 
 
+UNKNOWN_HINT = "If it belongs in the glossary, ask the moderators in {#admin-help} to add it."
+
+
 class Lookup(Protocol):
     def define(self, term: str) -> Definition | None: ...
 
 
-def define_answer(index_or_lookup: Lookup | Callable[[str], Definition | None], term: str) -> str:
+def no_channels(name: str) -> str | None:
+    return None
+
+
+def define_answer(
+    index_or_lookup: Lookup | Callable[[str], Definition | None],
+    term: str,
+    channel_id: Callable[[str], str | None] = no_channels,
+) -> str:
     """What the bot says to `define TERM` (the caller prepends mentions).
 
     `term` is as the member wrote it (Slack's entities undone); the answer echoes it
-    escaped, so it can't ping anyone or disguise a link.
+    escaped, so it can't ping anyone or disguise a link. `channel_id` links #admin-help.
     """
     lookup = getattr(index_or_lookup, "define", index_or_lookup)
     wanted = normalize_name(term)
@@ -32,10 +44,9 @@ def define_answer(index_or_lookup: Lookup | Callable[[str], Definition | None], 
         return DEFINE_DEFINE
     found = lookup(wanted)
     if found is None:
-        return (
-            f"Sorry, I don't know `{escape(wanted)}` yet. If it belongs in the glossary, "
-            "ask the moderators in #admin-help to add it."
-        )
+        # Only the fixed hint is rendered: a `{#...}` the member wrote stays as written.
+        hint = render_channel_links(UNKNOWN_HINT, channel_id)
+        return f"Sorry, I don't know `{escape(wanted)}` yet. {hint}"
     if found.alias_used:
         return f"`{found.term}`, or `{found.alias_used}`, is {found.definition}"
     return f"`{found.term}` is {found.definition}"

@@ -6,6 +6,7 @@ from django.urls import NoReverseMatch, reverse
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString
 
+from responses.channel_links import CHANNEL_LINK, render_channel_links
 from responses.help import command_line
 from responses.index import Command
 from responses.index import RecommendedChannel as ChannelValue
@@ -25,12 +26,20 @@ admin.site.site_title = "gopherbot admin"
 admin.site.index_title = "Content and moderation"
 
 SAVE_FIRST = "Save (and continue editing) to see the preview."
+LINKED_BY_ID = "In Slack, channel references link to the channels by their ids."
 ONE_LINE = forms.TextInput(attrs={"size": 80})
 
 
 def short(text: str, length: int = 80) -> str:
     text = " ".join(text.split())
     return text if len(text) <= length else text[: length - 1] + "…"
+
+
+def channel_preview(text: str, note: str) -> tuple[str, str]:
+    """A text's `{#channel}` links, keeping the names as the welcome preview does."""
+    if not CHANNEL_LINK.search(text):
+        return text, note
+    return render_channel_links(text, lambda name: name), f"{note} {LINKED_BY_ID}"
 
 
 class CannedResponseForm(forms.ModelForm):
@@ -88,7 +97,7 @@ class CannedResponseAdmin(admin.ModelAdmin):
             note = f"Listed in `help` as: {command_line(command)}"
         else:
             note = "Hidden from `help`; the bot still answers it."
-        return preview_block(obj.text, note)
+        return preview_block(*channel_preview(obj.text, note))
 
 
 class ContainsRuleForm(forms.ModelForm):
@@ -166,7 +175,7 @@ class ContainsRuleAdmin(admin.ModelAdmin):
         if not obj.enabled:
             when = "Disabled. " + when
         if obj.reply:
-            return preview_block(obj.reply, when + " gets this reply.")
+            return preview_block(*channel_preview(obj.reply, when + " gets this reply."))
         reactions = format_html_join(" ", "<code>:{}:</code>", ((n,) for n in obj.reaction_list))
         return format_html("<p>{} gets the reactions {}.</p>", when, reactions)
 
@@ -210,9 +219,7 @@ class WelcomeAdmin(admin.ModelAdmin):
             channel_id=lambda name: name,
             recommended=channels,
         )
-        return preview_block(
-            text, "In Slack, channel references link to the channels by their ids."
-        )
+        return preview_block(text, LINKED_BY_ID)
 
 
 @admin.register(PlaygroundDeniedChannel)

@@ -1,7 +1,9 @@
 """Names claimed by content, kept in one table so the database refuses a name claimed twice.
 
 A canned response's trigger and aliases share one namespace with the function
-commands ("command"); glossary terms and their aliases share another ("term").
+commands ("command"); glossary terms and their aliases share another ("term");
+contains rules' triggers a third ("contains"): they match anywhere in a message,
+so they never clash with a command or a term, only with another rule's trigger.
 Models sync their claims when they are saved (see CannedResponse.save) and
 release them when deleted; the code-defined commands claim theirs after migrate.
 """
@@ -16,6 +18,7 @@ log = logging.getLogger("responses.claims")
 
 COMMAND = "command"
 TERM = "term"
+CONTAINS = "contains"
 BUILTIN_OWNER = "builtin"
 
 

@@ -133,7 +133,7 @@ CANNED = [
         "description": "where my source code lives",
         "text": (
             "My source code lives at <https://github.com/gopheracademy/gopherbot>. "
-            "Ideas and fixes are welcome; ask in #admin-help."
+            "Ideas and fixes are welcome; ask in {#admin-help}."
         ),
     },
     {
@@ -180,7 +180,7 @@ CANNED = [
         "text": (
             "Please read and follow our code of conduct: <https://coc.golangbridge.org/>. "
             "The Go project's own: <https://go.dev/conduct>. "
-            "To reach the moderators, ask in #admin-help."
+            "To reach the moderators, ask in {#admin-help}."
         ),
     },
     {

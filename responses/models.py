@@ -6,6 +6,7 @@ from django.db.models.functions import Lower
 
 from responses import claims
 from responses.builtins import PREFIX_COMMANDS
+from responses.channel_links import channel_link_errors
 from responses.names import (
     CHANNEL_NAME,
     EMOJI_NAME,
@@ -88,7 +89,12 @@ class CannedResponse(ContentModel):
     )
     aliases = models.TextField(blank=True, help_text="Other names for it. " + LIST_HELP)
     description = models.CharField(max_length=200, help_text="One line, shown in `help`.")
-    text = models.TextField(help_text="The answer, in Slack mrkdwn: *bold*, <https://…|links>.")
+    text = models.TextField(
+        help_text=(
+            "The answer, in Slack mrkdwn: *bold*, <https://…|links>; "
+            "{#channel-name} links to a channel."
+        )
+    )
     enabled = models.BooleanField(default=True)
     show_in_help = models.BooleanField(
         "shown in help", default=True, help_text="Hidden commands still answer."
@@ -135,6 +141,9 @@ class CannedResponse(ContentModel):
                     errors.setdefault(field, []).append(
                         f"“{name}” starts like the built-in “{prefix}” command."
                     )
+        text_problems = channel_link_errors(self.text)
+        if text_problems:
+            errors["text"] = text_problems
         if errors:
             raise ValidationError(errors)
 
@@ -152,14 +161,19 @@ class ContainsRule(ContentModel):
         max_length=100, unique=True, help_text="A label for moderators, e.g. “bbq reaction”."
     )
     triggers = models.TextField(
-        help_text="Words or phrases found anywhere in a message. " + LIST_HELP
+        help_text=(
+            "Words or phrases found anywhere in a message; each belongs to one rule. " + LIST_HELP
+        )
     )
     reactions = models.CharField(
         max_length=300,
         blank=True,
         help_text="Emoji to react with, without colons, comma-separated. Or a reply, not both.",
     )
-    reply = models.TextField(blank=True, help_text="A reply in Slack mrkdwn. Or reactions.")
+    reply = models.TextField(
+        blank=True,
+        help_text="A reply in Slack mrkdwn; {#channel-name} links to a channel. Or reactions.",
+    )
     mention_required = models.BooleanField(
         default=False, help_text="Only when the message mentions the bot."
     )
@@ -204,6 +218,10 @@ class ContainsRule(ContentModel):
     def probability(self) -> float:
         return probability_of(self.chance_one_in)
 
+    @property
+    def claim_owner(self) -> str:
+        return f"contains:{self.pk}"
+
     def normalize(self) -> None:
         self.name = self.name.strip()
         self.triggers = join_list(self.trigger_list)
@@ -215,6 +233,10 @@ class ContainsRule(ContentModel):
         errors: dict[str, list[str]] = {}
         if not self.trigger_list:
             errors["triggers"] = ["At least one trigger is required."]
+        else:
+            errors.update(
+                names_errors(claims.CONTAINS, self.claim_owner, {"triggers": self.trigger_list})
+            )
         bad = [name for name in self.reaction_list if not EMOJI_NAME.match(name)]
         if bad:
             errors["reactions"] = [f"Not an emoji name: {', '.join(bad)}."]
@@ -222,8 +244,15 @@ class ContainsRule(ContentModel):
             errors.setdefault("reply", []).append(
                 "Give emoji reactions or a reply text, exactly one of them."
             )
+        errors.setdefault("reply", []).extend(channel_link_errors(self.reply))
+        errors = {field: problems for field, problems in errors.items() if problems}
         if errors:
             raise ValidationError(errors)
+
+    def claim_names(self) -> None:
+        claims.claim_names(
+            claims.CONTAINS, self.claim_owner, self.trigger_list, f"the contains rule “{self.name}”"
+        )
 
 
 class RecommendedChannel(ContentModel):

@@ -31,7 +31,7 @@ def connect() -> None:
         model = apps.get_model(label)
         post_save.connect(content_changed, sender=model, dispatch_uid=f"content-saved-{label}")
         post_delete.connect(content_changed, sender=model, dispatch_uid=f"content-deleted-{label}")
-    for label in ("responses.CannedResponse", "glossary.Term"):
+    for label in ("responses.CannedResponse", "responses.ContainsRule", "glossary.Term"):
         post_delete.connect(
             release_claims, sender=apps.get_model(label), dispatch_uid=f"release-claims-{label}"
         )

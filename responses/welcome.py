@@ -4,6 +4,7 @@ import re
 from collections.abc import Callable, Sequence
 from typing import Protocol
 
+from responses.channel_links import channel_link, channel_name_error
 from responses.names import CHANNEL_NAME
 
 # {bot}, {recommended_channels}, {#channel-name}; other text in braces (e.g. `struct{}`) is literal.
@@ -25,9 +26,7 @@ def template_errors(template: str) -> list[str]:
             continue
         if name.startswith("#"):
             if not CHANNEL_NAME.match(name[1:]):
-                errors.append(
-                    f"“{{{name}}}”: channel names are lower-case letters, digits, - and _."
-                )
+                errors.append(channel_name_error(name[1:]))
             continue
         errors.append(
             f"Unknown placeholder “{{{name}}}”: use {{bot}}, {{#channel-name}} "
@@ -63,8 +62,7 @@ def render_welcome(
         if name == "recommended_channels":
             return recommended_lines(recommended, channel_id)
         if name.startswith("#"):
-            cid = channel_id(name[1:])
-            return f"<#{cid}>" if cid else name
+            return channel_link(name[1:], channel_id)
         return match.group(0)
 
     return PLACEHOLDER.sub(replace, template)

@@ -72,3 +72,19 @@ def test_the_default_team_welcome(defaults):
     (params,) = defaults.sent("chat.postMessage")
     assert params["channel"] == "D0CAROL"
     assert "<#C0ADMINHELP>" in params["text"] and "gopherize.me" in params["text"]
+
+
+def test_the_default_code_of_conduct_links_the_admin_help_channel(defaults):
+    defaults.deliver(message_event(f"{BOT} coc"))
+    (params,) = defaults.sent("chat.postMessage")
+    assert params["text"] == (
+        "Please read and follow our code of conduct: <https://coc.golangbridge.org/>. "
+        "The Go project's own: <https://go.dev/conduct>. "
+        "To reach the moderators, ask in <#C0ADMINHELP>."
+    )
+
+
+def test_an_unknown_term_links_the_admin_help_channel(defaults):
+    defaults.deliver(message_event(f"{BOT} define bdd"))
+    (params,) = defaults.sent("chat.postMessage")
+    assert params["text"].endswith("ask the moderators in <#C0ADMINHELP> to add it.")

@@ -287,8 +287,28 @@ def test_define_finds_a_term_with_an_ampersand_and_echoes_unknown_ones_inert(bot
     assert [call["text"] for call in bot.sent("chat.postMessage")] == [
         "`r&d` is research and development.",
         "Sorry, I don't know `&lt;!channel&gt;` yet. If it belongs in the glossary, "
-        "ask the moderators in #admin-help to add it.",
+        "ask the moderators in <#C0ADMINHELP> to add it.",
     ]
+
+
+def test_a_canned_response_links_known_channels_and_names_unknown_ones(bot):
+    from tests.factories import CannedResponseFactory
+
+    CannedResponseFactory(
+        trigger="where", text="Ask in {#admin-help}, not {#no-such-channel}; `select {}` waits."
+    )
+    bot.deliver(dm("where"))
+    assert posted(bot) == [
+        reply("Ask in <#C0ADMINHELP>, not #no-such-channel; `select {}` waits.", channel="D0ALICE")
+    ]
+
+
+def test_a_contains_reply_links_a_channel(bot):
+    from tests.factories import ContainsRuleFactory
+
+    ContainsRuleFactory(triggers="lost", reactions="", reply="Try {#general}.")
+    bot.deliver(message_event("I am lost"))
+    assert posted(bot) == [reply("Try <#C0GENERAL>.")]
 
 
 def test_define_without_a_term_says_how(bot):

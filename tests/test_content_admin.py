@@ -4,7 +4,7 @@ import pytest
 from django.contrib.admin.models import CHANGE, LogEntry
 
 from responses.index import get_index
-from responses.models import CannedResponse, Welcome
+from responses.models import CannedResponse, ContainsRule, Welcome
 from tests.factories import (
     CannedResponseFactory,
     ContainsRuleFactory,
@@ -136,6 +136,59 @@ def test_the_canned_response_page_previews_the_answer_and_its_help_line(moderato
     )
     assert "*Take* &lt;https://go.dev/tour/|the tour&gt;" in html
     assert "Listed in `help` as: • `go tour` - the tour (also: `tour`)" in html
+
+
+def test_the_canned_response_preview_shows_channel_links(moderator_client):
+    rules = CannedResponseFactory(trigger="rules", text="Ask in {#admin-help}; `select {}`.")
+    html = moderator_client.get(f"/admin/responses/cannedresponse/{rules.pk}/change/")
+    html = html.content.decode()
+    assert 'Ask in <span class="slack-mention">#admin-help</span>; <code>select {}</code>.' in html
+    assert "In Slack, channel references link to the channels by their ids." in html
+
+
+def test_a_canned_response_with_an_invalid_channel_link_is_refused(moderator_client):
+    response = moderator_client.post(
+        "/admin/responses/cannedresponse/add/",
+        {
+            "trigger": "rules",
+            "description": "d",
+            "text": "Ask in {#Admin Help} or {#Admin-Help}.",
+            "enabled": "on",
+            "_save": "Save",
+        },
+    )
+    assert response.context["adminform"].form.errors["text"] == [
+        "“{#Admin-Help}”: channel names are lower-case letters, digits, - and _."
+    ]
+    assert not CannedResponse.objects.exists()
+
+
+def contains_form(**fields) -> dict:
+    data = {"reactions": "", "reply": "", "chance_one_in": "1", "enabled": "on", "_save": "Save"}
+    data.update(fields)
+    return data
+
+
+def test_a_contains_trigger_another_rule_holds_is_refused(moderator_client):
+    ContainsRuleFactory(name="bbq reaction", triggers="bbq, barbecue")
+    response = moderator_client.post(
+        "/admin/responses/containsrule/add/",
+        contains_form(name="grill", triggers="grill, BBQ", reactions="fire"),
+    )
+    assert response.context["adminform"].form.errors["triggers"] == [
+        "“bbq” is already taken by the contains rule “bbq reaction”."
+    ]
+    assert not ContainsRule.objects.filter(name="grill").exists()
+
+
+def test_a_contains_reply_with_an_invalid_channel_link_is_refused(moderator_client):
+    response = moderator_client.post(
+        "/admin/responses/containsrule/add/",
+        contains_form(name="lost", triggers="lost", reply="Try {#General}."),
+    )
+    assert response.context["adminform"].form.errors["reply"] == [
+        "“{#General}”: channel names are lower-case letters, digits, - and _."
+    ]
 
 
 def test_search_finds_responses_by_alias_and_text(moderator_client):

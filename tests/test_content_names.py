@@ -5,7 +5,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
 from glossary.models import Term
-from responses.models import CannedResponse, ClaimedName
+from responses.models import CannedResponse, ClaimedName, ContainsRule
 from tests.factories import CannedResponseFactory as Canned
 from tests.factories import ClaimedNameFactory, ContainsRuleFactory, TermFactory
 
@@ -144,3 +144,42 @@ def test_reaction_names_lose_their_colons():
     assert errors_of(ContainsRuleFactory.build(reactions="not an emoji"))["reactions"] == [
         "Not an emoji name: not an emoji."
     ]
+
+
+def test_a_contains_trigger_belongs_to_one_rule_case_insensitively():
+    ContainsRuleFactory(name="bbq reaction", triggers="bbq")
+    errors = errors_of(ContainsRuleFactory.build(name="grill", triggers="grill, BBQ"))
+    assert errors["triggers"] == ["“bbq” is already taken by the contains rule “bbq reaction”."]
+
+
+def test_the_database_refuses_a_contains_trigger_claimed_twice():
+    ContainsRuleFactory(triggers="bbq")
+    with pytest.raises(IntegrityError), transaction.atomic():
+        ContainsRuleFactory(triggers="Bbq")
+
+
+def test_a_contains_rule_keeps_its_own_triggers_when_edited():
+    rule = ContainsRuleFactory(name="bbq reaction", triggers="bbq")
+    rule.triggers = "BBQ, barbecue"
+    rule.name = "grilling"
+    rule.full_clean()
+    rule.save()
+    claimed = ClaimedName.objects.filter(owner=rule.claim_owner)
+    assert sorted(claimed.values_list("name", "owner_label")) == [
+        ("barbecue", "the contains rule “grilling”"),
+        ("bbq", "the contains rule “grilling”"),
+    ]
+
+
+def test_deleting_a_contains_rule_frees_its_triggers():
+    ContainsRuleFactory(triggers="bbq").delete()
+    ContainsRuleFactory.build(triggers="bbq").full_clean()
+    ContainsRuleFactory(triggers="bbq")
+    assert ContainsRule.objects.get().trigger_list == ["bbq"]
+
+
+def test_contains_triggers_do_not_collide_with_commands_or_terms():
+    Canned(trigger="bbq")
+    TermFactory(term="bbq")
+    ContainsRuleFactory.build(triggers="bbq").full_clean()
+    ContainsRuleFactory(triggers="bbq")

@@ -40,3 +40,17 @@ def test_it_accepts_a_plain_lookup_function():
         return Definition("go", "a language.", None) if term == "go" else None
 
     assert define_answer(lookup, "Go") == "`go` is a language."
+
+
+def test_an_unknown_term_links_the_moderators_channel_through_the_lookup():
+    channels = {"admin-help": "C0ADMINHELP"}
+    assert define_answer(INDEX, "bdd", channels.get) == (
+        "Sorry, I don't know `bdd` yet. If it belongs in the glossary, "
+        "ask the moderators in <#C0ADMINHELP> to add it."
+    )
+
+
+def test_a_channel_placeholder_in_the_asked_term_stays_inert():
+    answer = define_answer(INDEX, "{#general}", {"general": "C0GENERAL"}.get)
+    assert answer.startswith("Sorry, I don't know `{#general}` yet.")
+    assert "C0GENERAL" not in answer

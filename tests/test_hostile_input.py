@@ -16,12 +16,14 @@ from bot.mentions import CHANNEL, CHANNEL_REF, EVERYONE, GROUP, HERE, USER, pars
 from bot.message import discard_reason, parse_message
 from bot.pipeline import act, match
 from bot.playground import go_source
+from glossary.answers import UNKNOWN_HINT
 from glossary.models import Term
 from gopherbot.outside import OutsideError
+from responses.channel_links import render_channel_links
 from responses.index import forget_index
 from responses.loading import load_default_content
 from responses.models import CannedResponse, ContainsRule
-from slackapi.channels import refresh_channel_cache
+from slackapi.channels import channel_id, refresh_channel_cache
 from tests.fixtures.bot import FixedRandom
 
 BOT_ID = "U0GOPHERBOT"
@@ -170,6 +172,8 @@ def content_tokens() -> set[str]:
     texts = [row.text for row in CannedResponse.objects.all()]
     texts += [row.reply for row in ContainsRule.objects.all()]
     texts += [row.definition for row in Term.objects.all()]
+    # `{#channel}` links, rendered the way the bot renders them; define's hint has one too.
+    texts = [render_channel_links(text, channel_id) for text in [*texts, UNKNOWN_HINT]]
     return {token for text in texts for token in _TOKEN.findall(text)}
 
 

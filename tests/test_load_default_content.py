@@ -10,6 +10,7 @@ from responses import defaults
 from responses.index import get_index
 from responses.models import (
     CannedResponse,
+    ClaimedName,
     ContainsRule,
     PlaygroundDeniedChannel,
     RecommendedChannel,
@@ -86,7 +87,7 @@ LINKS = {
     "dependency injection": ["appliedgo.net/di/"],
     "gopath": ["go.dev/doc/code"],
     "playground": ["go.dev/play/", "goplay.space"],
-    "code of conduct": ["coc.golangbridge.org", "go.dev/conduct", "#admin-help"],
+    "code of conduct": ["coc.golangbridge.org", "go.dev/conduct", "{#admin-help}"],
     "go tour": ["go.dev/tour/"],
     "ask": ["dontasktoask.com"],
     "fyne tour": ["tour.fyne.io"],
@@ -286,3 +287,25 @@ def test_a_default_whose_alias_a_moderator_took_is_skipped_with_the_reason():
     assert (
         "skipped canned response “go tour”: “tour” is already taken by the canned response “tour”."
     ) in out
+
+
+def test_every_default_contains_trigger_is_claimed_by_one_rule():
+    out = load()
+    assert out.splitlines()[-1].endswith(" 0 skipped.")
+    claimed = ClaimedName.objects.filter(namespace="contains")
+    triggers = [t for rule in ContainsRule.objects.all() for t in rule.trigger_list]
+    assert ContainsRule.objects.count() == len(defaults.CONTAINS)
+    assert sorted(claimed.values_list("name", flat=True)) == sorted(triggers)
+
+
+def test_rows_loaded_before_the_channel_links_are_brought_up_to_date(monkeypatch):
+    current = defaults.CANNED
+    plain = [dict(d, text=d["text"].replace("{#admin-help}", "#admin-help")) for d in current]
+    monkeypatch.setattr(defaults, "CANNED", plain)
+    load()
+    monkeypatch.setattr(defaults, "CANNED", current)
+    out = load()
+    assert "updated canned response “code of conduct”" in out
+    assert "updated canned response “source code”" in out
+    assert "{#admin-help}" in CannedResponse.objects.get(trigger="code of conduct").text
+    assert load().splitlines()[-1].endswith(f" 0 updated, {TOTAL} unchanged, 0 skipped.")
