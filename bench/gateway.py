@@ -33,7 +33,11 @@ from bench.signed_events import message_body, signed, write_wrk_requests
 from gopherbot.local_redis import LocalRedis, free_port
 from localdev.processes import procfile_command, running, wait_for_http
 
-BOLT_COMMAND = procfile_command("web").replace("gopherbot.wsgi", "bench.bolt_reference")
+# The reference as the issue measured it: gunicorn's sync workers, four of them.
+BOLT_COMMAND = (
+    "gunicorn bench.bolt_reference --worker-class sync --bind 127.0.0.1:${PORT} "
+    "--workers ${WEB_CONCURRENCY:-4} --log-file -"
+)
 APPS = {"gopherbot": procfile_command("web"), "slack-bolt (ack only)": BOLT_COMMAND}
 QUEUE_KEY = "rq:queue:slack_message_public"
 

@@ -7,7 +7,6 @@ a fresh client, never its parent's sockets.
 
 import hashlib
 import os
-import threading
 
 import redis
 from django.conf import settings
@@ -48,33 +47,40 @@ def reset() -> None:
 
 
 class ScriptRunner:
-    """Runs one Lua script on a connection each thread holds, for the gateway's hot path.
+    """Runs one Lua script on connections it keeps aside, for the gateway's hot path.
 
     redis-py's full command path (pool checkout and release, retry wrapper, metrics
     hooks) cost more CPU than the command itself; the gateway sends one command per
-    event, so it keeps a connection of the shared pool per thread and speaks to it
-    directly. A broken connection is dropped and the next call reconnects; a Redis
-    that lost its scripts (a restart) gets the script itself.
+    event, so it takes connections from the shared pool once, keeps them in its own
+    free list, and speaks to them directly. list.pop() and append() never switch
+    threads or greenlets midway, so each connection has one user at a time, whatever
+    the web server's concurrency (sync, threads, gevent). A broken connection is
+    dropped and the next call reconnects; a Redis that lost its scripts (a restart)
+    gets the script itself.
     """
 
     def __init__(self, source: str):
         self.source = source
         self.sha = hashlib.sha1(source.encode()).hexdigest()  # noqa: S324 (Redis names scripts so)
-        self._local = threading.local()
+        self._client: redis.Redis | None = None
+        self._idle: list = []
 
     def __call__(self, keys: list, args: list):
         """The script's answer. Safe to send twice only because the scripts used here are."""
-        connection = self._connection()
+        connection = self._take()
         try:
-            return self._run(connection, keys, args)
-        except (redis.exceptions.ConnectionError, redis.exceptions.TimeoutError, OSError):
-            # A connection Redis or the network dropped while idle: once more on a new one.
-            connection.disconnect()
-        try:
-            return self._run(connection, keys, args)
-        except (redis.exceptions.ConnectionError, redis.exceptions.TimeoutError, OSError):
-            connection.disconnect()
-            raise
+            try:
+                return self._run(connection, keys, args)
+            except (redis.exceptions.ConnectionError, redis.exceptions.TimeoutError, OSError):
+                # A connection Redis or the network dropped while idle: once more, reconnected.
+                connection.disconnect()
+            try:
+                return self._run(connection, keys, args)
+            except (redis.exceptions.ConnectionError, redis.exceptions.TimeoutError, OSError):
+                connection.disconnect()
+                raise
+        finally:
+            self._idle.append(connection)
 
     def _run(self, connection, keys: list, args: list):
         try:
@@ -84,10 +90,12 @@ class ScriptRunner:
             connection.send_command("EVAL", self.source, len(keys), *keys, *args)
             return connection.read_response()
 
-    def _connection(self):
+    def _take(self):
         client = get_redis()
-        held = getattr(self._local, "held", None)
-        if held is None or held[0] is not client:
-            # Checked out for good: this thread is its only user.
-            held = self._local.held = (client, client.connection_pool.get_connection())
-        return held[1]
+        if client is not self._client:  # a new client (after a fork, or in tests)
+            self._client, self._idle = client, []
+        try:
+            return self._idle.pop()
+        except IndexError:
+            # Checked out of the pool for good: from now on it is this runner's.
+            return client.connection_pool.get_connection()

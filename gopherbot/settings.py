@@ -179,7 +179,9 @@ TEMPLATES = [
 DATABASES = {
     "default": dj_database_url.config(
         default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}",
-        conn_max_age=600,
+        # Closed after each request: the web process serves requests in greenlets (gevent),
+        # and a persistent connection per greenlet would never be closed.
+        conn_max_age=0,
         conn_health_checks=True,
     )
 }
