@@ -40,7 +40,7 @@ redis.call('RPUSH', KEYS[3], ARGV[2])
 redis.call('SADD', KEYS[4], KEYS[3])
 return 1
 """
-_deliver = ScriptRunner(_DELIVER)
+_deliver = ScriptRunner(_DELIVER, max_connections=settings.REDIS_GATEWAY_CONNECTIONS)
 
 
 def delivery_key(event_id: str) -> str:

@@ -60,7 +60,7 @@ class ScriptRunner:
     gets the script itself.
     """
 
-    def __init__(self, source: str, max_connections: int = 8):
+    def __init__(self, source: str, max_connections: int):
         self.source = source
         self.sha = hashlib.sha1(source.encode()).hexdigest()  # noqa: S324 (Redis names scripts so)
         self._client: redis.Redis | None = None

@@ -82,6 +82,9 @@ REDIS_URL = _redis_url()
 # Local runs without REDIS_URL: `manage.py runbot` starts a private redis-server.
 REDIS_EMBEDDED = not env_str("REDIS_URL") and not PRODUCTION
 REDIS_TLS = REDIS_URL.startswith("rediss://")
+# Connections each web process keeps for enqueueing events (hosted plans cap connections;
+# 16 per process kept up with 64 concurrent deliveries per 4 processes in bench/gateway.py).
+REDIS_GATEWAY_CONNECTIONS = env_int("GOPHER_REDIS_GATEWAY_CONNECTIONS", 16)
 
 QUEUE_PUBLIC_MESSAGES = "slack_message_public"
 QUEUE_PRIVATE_MESSAGES = "slack_message_private"

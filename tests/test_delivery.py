@@ -105,15 +105,15 @@ def test_a_new_job_timeout_setting_reaches_the_next_job(redis_db, settings):
     assert job.timeout == 17
 
 
-def test_concurrent_deliveries_each_land_once_on_a_few_connections(redis_db):
+def test_concurrent_deliveries_each_land_once_on_a_few_connections(redis_db, settings):
     from concurrent.futures import ThreadPoolExecutor
 
     bodies = [event_callback() for _ in range(200)]
-    with ThreadPoolExecutor(max_workers=16) as pool:
+    with ThreadPoolExecutor(max_workers=32) as pool:
         first = list(pool.map(lambda body: enqueue_event(ROUTE, body, None), bodies))
         again = list(pool.map(lambda body: enqueue_event(ROUTE, body, None), bodies))
     assert first == [True] * 200
     assert again == [False] * 200
     assert Queue(ROUTE.queue, connection=redis_db).count == 200
     clients = redis_db.client_list()
-    assert len(clients) <= 8 + 2  # the runner's at most 8 connections, and the test's own
+    assert len(clients) <= settings.REDIS_GATEWAY_CONNECTIONS + 2  # and the test's own
