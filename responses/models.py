@@ -255,16 +255,10 @@ class ContainsRule(ContentModel):
         )
 
 
-class RecommendedChannel(ContentModel):
-    name = models.CharField(max_length=80, unique=True, help_text="Without the #.")
-    description = models.CharField(max_length=200)
-    in_welcome = models.BooleanField(
-        "shown in the welcome", default=False, help_text="Listed in the welcome DM to new members."
-    )
-    order = models.PositiveIntegerField(default=0, help_text="Lower numbers come first.")
+class NamedChannel:
+    """A row named by a Slack channel: shown as #name, stored normalised, validated."""
 
-    class Meta:
-        ordering = ["order", "name"]
+    name: str
 
     def __str__(self) -> str:
         return f"#{self.name}"
@@ -276,6 +270,18 @@ class RecommendedChannel(ContentModel):
         self.normalize()
         if not CHANNEL_NAME.match(self.name):
             raise ValidationError({"name": "Not a Slack channel name."})
+
+
+class RecommendedChannel(NamedChannel, ContentModel):
+    name = models.CharField(max_length=80, unique=True, help_text="Without the #.")
+    description = models.CharField(max_length=200)
+    in_welcome = models.BooleanField(
+        "shown in the welcome", default=False, help_text="Listed in the welcome DM to new members."
+    )
+    order = models.PositiveIntegerField(default=0, help_text="Lower numbers come first.")
+
+    class Meta:
+        ordering = ["order", "name"]
 
 
 class Welcome(ContentModel):
@@ -341,7 +347,7 @@ class Welcome(ContentModel):
             raise ValidationError(errors)
 
 
-class PlaygroundDeniedChannel(ContentModel):
+class PlaygroundDeniedChannel(NamedChannel, ContentModel):
     name = models.CharField(max_length=80, unique=True, help_text="Without the #.")
     note = models.CharField(max_length=200, blank=True, help_text="Why, for other moderators.")
 
@@ -349,14 +355,3 @@ class PlaygroundDeniedChannel(ContentModel):
         ordering = ["name"]
         verbose_name = "channel without playground uploads"
         verbose_name_plural = "channels without playground uploads"
-
-    def __str__(self) -> str:
-        return f"#{self.name}"
-
-    def normalize(self) -> None:
-        self.name = normalize_channel(self.name)
-
-    def clean(self) -> None:
-        self.normalize()
-        if not CHANNEL_NAME.match(self.name):
-            raise ValidationError({"name": "Not a Slack channel name."})
