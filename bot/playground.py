@@ -1,4 +1,8 @@
-"""Share long code from a message, or attached Go files, on the Go Playground (spec §4)."""
+"""Share long code from a message, or attached Go files, on the Go Playground (spec §4).
+
+A share is public, so the uploader only ever publishes what was said in a public
+channel: never a DM, a group DM or a private channel.
+"""
 
 import html
 import logging
@@ -54,11 +58,11 @@ def wants_playground(ctx: Context, message: Message) -> bool:
         return False
     if not _has_code_files(message) and message.raw_text.count("\n") < MIN_NEWLINES:
         return False
-    if message.is_dm:
-        return True
-    # A channel the cache doesn't know (a private one, or one created since the last refresh)
-    # may be private: never publish its messages.
-    name = ctx.channel_name(message.channel)
+    if message.is_dm or message.channel_type != "channel":
+        return False  # a DM, a group DM, the app home or a private channel (`group`)
+    # A channel the cache lists as private, or doesn't know (created since the last refresh,
+    # or private without the groups:read scope), is never published either.
+    name = ctx.public_channel_name(message.channel)
     return name is not None and name not in ctx.index.playground_denied_channels
 
 
