@@ -24,7 +24,7 @@ class Message:
     thread_ts: str | None
     is_dm: bool
     bot_mentioned: bool
-    other_mentions: tuple[str, ...]  # user ids other than the bot's, in order
+    other_mentions: tuple[str, ...]  # user ids other than the bot's, each once, in order
     mentions: tuple[Mention, ...]
     files: tuple[dict, ...]
     file_share: bool = False  # a file upload: only the Playground uploader looks at it
@@ -50,7 +50,7 @@ def parse_message(event: dict, bot_user_id: str) -> Message:
         thread_ts=event.get("thread_ts") or None,
         is_dm=channel_type in _DM_CHANNEL_TYPES,
         bot_mentioned=bot_user_id in users,
-        other_mentions=tuple(user for user in users if user != bot_user_id),
+        other_mentions=tuple(dict.fromkeys(user for user in users if user != bot_user_id)),
         mentions=tuple(mentions),
         files=tuple(f for f in event.get("files") or () if isinstance(f, dict)),
         file_share=event.get("subtype") == "file_share",

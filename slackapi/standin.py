@@ -22,6 +22,8 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import parse_qsl, quote, urlsplit
 
+from slackapi.text import MAX_MESSAGE_CHARS
+
 log = logging.getLogger("slackapi.standin")
 
 STANDIN_TOKEN = "xoxb-standin"  # noqa: S105 (not a secret: only the stand-in accepts it)
@@ -548,8 +550,7 @@ class SlackStandIn:
         channel = self._channel(params, allow_names=True)
         if channel["is_archived"]:
             raise SlackError("is_archived")
-        if not (params.get("text") or params.get("blocks") or params.get("attachments")):
-            raise SlackError("no_text")
+        _check_text(params)
         ts = self._next_ts()
         message = {
             "type": "message",
@@ -569,8 +570,7 @@ class SlackStandIn:
         if channel["is_archived"]:
             raise SlackError("is_archived")
         self._user(str(params.get("user") or ""))
-        if not (params.get("text") or params.get("blocks") or params.get("attachments")):
-            raise SlackError("no_text")
+        _check_text(params)
         return {"message_ts": self._next_ts()}
 
     def _reactions_add(self, params: dict) -> dict:
@@ -684,6 +684,14 @@ def decode_params(query: str, body: bytes, content_type: str) -> dict[str, Any]:
             with contextlib.suppress(ValueError):
                 params[key] = json.loads(params[key])
     return params
+
+
+def _check_text(params: dict) -> None:
+    # https://api.slack.com/methods/chat.postMessage#errors: no_text, msg_too_long
+    if not (params.get("text") or params.get("blocks") or params.get("attachments")):
+        raise SlackError("no_text")
+    if len(str(params.get("text") or "")) > MAX_MESSAGE_CHARS:
+        raise SlackError("msg_too_long")
 
 
 def _truthy(value: Any) -> bool:

@@ -133,6 +133,11 @@ def test_it_looks_at_a_members_message_that_mentions_a_bot():
     assert parse_message(event, BOT).other_mentions == ("U0GITHUBAPP",)
 
 
+def test_other_mentions_name_each_user_once():
+    event = message_event("<@U0BOB> <@U0GOPHERBOT> <@U0CAROL> <@U0BOB> <@U0BOB|bob> hi")
+    assert parse_message(event, BOT).other_mentions == ("U0BOB", "U0CAROL")
+
+
 @pytest.mark.parametrize(
     ("field", "value"),
     [("text", 5), ("user", ["U0ALICE"]), ("channel", {"id": "C0GENERAL"}), ("files", "F0ONE")],

@@ -336,3 +336,15 @@ def test_a_file_gone_answers_404_with_the_token_and_a_redirect_can_be_set(slack)
 class NoRedirects(urllib.request.HTTPRedirectHandler):
     def redirect_request(self, req, fp, code, msg, headers, newurl):
         return None
+
+
+@pytest.mark.parametrize("method", ["chat_postMessage", "chat_postEphemeral"])
+def test_a_post_over_40000_characters_is_refused_with_msg_too_long(client, slack, method):
+    post_it = getattr(client, method)
+    extra = {"user": "U0ALICE"} if method == "chat_postEphemeral" else {}
+
+    assert post_it(channel="C0GENERAL", text="x" * 40_000, **extra)["ok"] is True
+    with pytest.raises(SlackApiError) as raised:
+        post_it(channel="C0GENERAL", text="é" * 40_001, **extra)
+
+    assert raised.value.response["error"] == "msg_too_long"
