@@ -18,6 +18,7 @@ class Context:
     client: Any  # slack_sdk.WebClient, for reads (files.info); replies go through the sender
     channel_id: Callable[[str], str | None]
     channel_name: Callable[[str], str | None]
+    public_channel_name: Callable[[str], str | None]  # None for private and unknown channels
     random: RandomSource
     # Shares Go source on the Playground and returns its link (replay_event's dry run swaps it).
     share_code: Callable[[bytes], str] | None = None
@@ -37,7 +38,7 @@ RANDOM: RandomSource = random.Random()
 def current_context() -> Context:
     """The context of the running worker: each piece is cached by its own module."""
     from responses.index import get_index
-    from slackapi.channels import channel_id, channel_name
+    from slackapi.channels import channel_id, channel_name, public_channel_name
     from slackapi.client import get_client
     from slackapi.identity import bot_identity
 
@@ -49,5 +50,6 @@ def current_context() -> Context:
         client=get_client(),
         channel_id=channel_id,
         channel_name=channel_name,
+        public_channel_name=public_channel_name,
         random=RANDOM,
     )

@@ -1,25 +1,35 @@
-"""Share long code from a message, or attached Go files, on the Go Playground (spec §4)."""
+"""Share long code from a message, or attached Go files, on the Go Playground (spec §4).
+
+A share is public, so the uploader only ever publishes what was said in a public
+channel: never a DM, a group DM or a private channel. Attached files are downloaded
+with the bot token, so only from Slack's file host (or the configured Web API's
+origin, where the local stand-in serves them), and never through a redirect elsewhere.
+"""
 
 import html
 import logging
 import re
 import time
 from collections.abc import Iterator
-from urllib.parse import urlsplit
 
 from django.conf import settings
+from slack_sdk.errors import SlackApiError
 
 from bot import replies
 from bot.context import Context
 from bot.message import Message
 from bot.replies import SlackCall
-from gopherbot.outside import OutsideError, request
+from bot.slack_out import slack_error_code
+from gopherbot.outside import OutsideError, origin, request
 
 log = logging.getLogger("bot.playground")
 
 MIN_NEWLINES = 10
 MIN_FILE_LINES = 6
 CODE_FILE_TYPES = frozenset({"go", "text"})
+SLACK_FILE_HOST = "https://files.slack.com"
+# files.info's answers for a file deleted since it was shared: nothing to share, no failure.
+VANISHED_FILE_ERRORS = frozenset({"file_not_found", "file_deleted"})
 _SNIPPET_ID = re.compile(r"[A-Za-z0-9_-]{1,64}")
 
 TEXT_NOTE = (
@@ -54,11 +64,11 @@ def wants_playground(ctx: Context, message: Message) -> bool:
         return False
     if not _has_code_files(message) and message.raw_text.count("\n") < MIN_NEWLINES:
         return False
-    if message.is_dm:
-        return True
-    # A channel the cache doesn't know (a private one, or one created since the last refresh)
-    # may be private: never publish its messages.
-    name = ctx.channel_name(message.channel)
+    if message.is_dm or message.channel_type != "channel":
+        return False  # a DM, a group DM, the app home or a private channel (`group`)
+    # A channel the cache lists as private, or doesn't know (created since the last refresh,
+    # or private without the groups:read scope), is never published either.
+    name = ctx.public_channel_name(message.channel)
     return name is not None and name not in ctx.index.playground_denied_channels
 
 
@@ -77,13 +87,10 @@ def upload(source: bytes) -> str:
     return f"{base}/play/p/{snippet}"
 
 
-def _slack_auth(url: str, token: str | None) -> dict[str, str]:
-    """The bot token, only for Slack's own file hosts (or the stand-in's)."""
-    host = urlsplit(url).hostname or ""
-    slack_hosts = (urlsplit(settings.SLACK_API_URL).hostname, "files.slack.com")
-    if token and (host in slack_hosts or host.endswith(".slack.com")):
-        return {"Authorization": f"Bearer {token}"}
-    return {}
+def file_download_origins() -> set[tuple]:
+    """Where the bot fetches files with its token: Slack's file host, over HTTPS, and the
+    configured Web API's origin, which receives the token with every API call anyway."""
+    return {origin(SLACK_FILE_HOST), origin(settings.SLACK_API_URL)}
 
 
 def _link_reply(message: Message, link: str) -> SlackCall:
@@ -111,12 +118,38 @@ def _share_files(ctx: Context, message: Message) -> Iterator[SlackCall]:
     for attached in message.files:
         if attached.get("filetype") not in CODE_FILE_TYPES or not attached.get("id"):
             continue
-        info = ctx.client.files_info(file=attached["id"])["file"]
-        if info.get("lines", 0) < MIN_FILE_LINES or info.get("pretty_type") == "Plain Text":
-            log.debug("file not shared", extra={"fields": {"file": attached["id"]}})
-            continue
-        url = info["url_private_download"]
-        download = request("GET", url, headers=_slack_auth(url, ctx.client.token))
-        yield _link_reply(message, ctx.share(download.body))
-        shared += 1
+        source = _download(ctx, attached["id"])
+        if source is not None:
+            yield _link_reply(message, ctx.share(source))
+            shared += 1
     return shared
+
+
+def _download(ctx: Context, file_id: str) -> bytes | None:
+    """The file's content, or None (logged with the reason) when it is not to be shared."""
+    try:
+        info = ctx.client.files_info(file=file_id)["file"]
+    except SlackApiError as error:
+        if slack_error_code(error) not in VANISHED_FILE_ERRORS:
+            raise
+        return _not_shared(file_id, f"gone: {slack_error_code(error)}")
+    if info.get("lines", 0) < MIN_FILE_LINES or info.get("pretty_type") == "Plain Text":
+        return _not_shared(file_id, "short or plain text", level=logging.DEBUG)
+    url = info.get("url_private_download")
+    if not isinstance(url, str) or origin(url) not in file_download_origins():
+        return _not_shared(file_id, "not on Slack's file host")
+    try:
+        download = request("GET", url, headers={"Authorization": f"Bearer {ctx.client.token}"})
+    except OutsideError as error:
+        if error.status not in (404, 410):
+            raise
+        return _not_shared(file_id, f"gone: HTTP {error.status}")
+    content_type = {k.lower(): v for k, v in download.headers.items()}.get("content-type", "")
+    if content_type.startswith("text/html"):
+        # Slack's sign-in page, not the file: the token may lack the files:read scope.
+        raise OutsideError(f"GET {url}: a web page instead of the file", retryable=False)
+    return download.body
+
+
+def _not_shared(file_id: str, reason: str, level: int = logging.INFO) -> None:
+    log.log(level, "file not shared", extra={"fields": {"file": file_id, "reason": reason}})

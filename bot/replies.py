@@ -2,13 +2,18 @@
 
 Each builder returns a SlackCall; bot.slack_out sends them. Replies go into the
 message's thread when it was in one, with link unfurling off unless asked for.
+No text is longer than Slack takes (slackapi.text.MAX_MESSAGE_CHARS): a longer one
+is cut at a line break and ends with "…".
 """
 
 from dataclasses import dataclass, field
 
 from bot.mentions import user_mention
 from bot.message import Message
-from slackapi.text import escape, unescape  # noqa: F401 (part of this module's API)
+from slackapi.text import escape, truncate, unescape  # noqa: F401 (part of this module's API)
+
+# A reply names at most this many of the users a message mentioned, each once.
+MAX_FORWARDED_MENTIONS = 20
 
 
 @dataclass(frozen=True)
@@ -23,10 +28,16 @@ class SlackCall:
 def _post_params(
     channel: str, text: str, thread_ts: str | None, unfurl: bool, attachment: str | None
 ) -> dict:
-    params = {"channel": channel, "text": text, "unfurl_links": unfurl, "unfurl_media": unfurl}
+    params = {
+        "channel": channel,
+        "text": truncate(text),
+        "unfurl_links": unfurl,
+        "unfurl_media": unfurl,
+    }
     if thread_ts:
         params["thread_ts"] = thread_ts
     if attachment is not None:
+        attachment = truncate(attachment)
         params["attachments"] = [{"text": attachment, "fallback": attachment}]
     return params
 
@@ -53,7 +64,8 @@ def post_with_mentions(
 ) -> SlackCall:
     """A reply that names the other users of the message first: `@bot go tour @alice`."""
     if message.other_mentions:
-        names = " ".join(user_mention(user) for user in message.other_mentions)
+        forwarded = message.other_mentions[:MAX_FORWARDED_MENTIONS]
+        names = " ".join(user_mention(user) for user in forwarded)
         text = f"{names} {text}"
     return post(message, text, unfurl=unfurl, attachment=attachment)
 
@@ -68,7 +80,8 @@ def post_ephemeral(message: Message, text: str, *, attachment: str | None = None
 
 def ephemeral_to(channel: str, user: str, text: str) -> SlackCall:
     """An ephemeral message to `user` in `channel`, outside any message (channel welcomes)."""
-    return SlackCall("chat.postEphemeral", {"channel": channel, "user": user, "text": text})
+    params = {"channel": channel, "user": user, "text": truncate(text)}
+    return SlackCall("chat.postEphemeral", params)
 
 
 def direct_message(user: str, text: str, *, unfurl: bool = False) -> SlackCall:

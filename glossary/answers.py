@@ -1,12 +1,13 @@
 """The answer to `define TERM`; the bot and the admin preview both use it."""
 
+import re
 from collections.abc import Callable
 from typing import Protocol
 
 from responses.channel_links import render_channel_links
 from responses.index import Definition
 from responses.names import normalize_name
-from slackapi.text import escape
+from slackapi.text import code_span
 
 USAGE = "Tell me which term to define, e.g. `define tdd`."
 DEFINE_DEFINE = (
@@ -16,6 +17,9 @@ DEFINE_DEFINE = (
 
 
 UNKNOWN_HINT = "If it belongs in the glossary, ask the moderators in {#admin-help} to add it."
+# Slack turns what a member types as a link into `<https://…>`: a term with a link in it is
+# not echoed at all, so the bot never repeats a link, even as code.
+_LINK = re.compile(r"://|\bwww\.|\bmailto:", re.IGNORECASE)
 
 
 class Lookup(Protocol):
@@ -33,8 +37,9 @@ def define_answer(
 ) -> str:
     """What the bot says to `define TERM` (the caller prepends mentions).
 
-    `term` is as the member wrote it (Slack's entities undone); the answer echoes it
-    escaped, so it can't ping anyone or disguise a link. `channel_id` links #admin-help.
+    `term` is as the member wrote it (Slack's entities undone); the answer echoes it as
+    inert code (slackapi.text.code_span), so it can't ping anyone, end its code span or
+    make a link. `channel_id` links #admin-help.
     """
     lookup = getattr(index_or_lookup, "define", index_or_lookup)
     wanted = normalize_name(term)
@@ -46,7 +51,8 @@ def define_answer(
     if found is None:
         # Only the fixed hint is rendered: a `{#...}` the member wrote stays as written.
         hint = render_channel_links(UNKNOWN_HINT, channel_id)
-        return f"Sorry, I don't know `{escape(wanted)}` yet. {hint}"
+        echo = "that term" if _LINK.search(wanted) else code_span(wanted)
+        return f"Sorry, I don't know {echo} yet. {hint}"
     if found.alias_used:
         return f"`{found.term}`, or `{found.alias_used}`, is {found.definition}"
     return f"`{found.term}` is {found.definition}"

@@ -3,7 +3,7 @@ from django.db import models
 from django.db.models.functions import Lower
 
 from responses import claims
-from responses.models import LIST_HELP, ContentModel, names_errors
+from responses.models import LIST_HELP, ContentModel, add_mass_mention_errors, names_errors
 from responses.names import join_list, normalize_name, split_list
 
 
@@ -46,6 +46,9 @@ class Term(ContentModel):
             raise ValidationError({"term": "A term is required."})
         field_names = {"term": [self.term], "aliases": self.alias_list}
         errors = names_errors(claims.TERM, self.claim_owner, field_names)
+        add_mass_mention_errors(
+            errors, term=self.term, aliases=self.alias_list, definition=self.definition
+        )
         if errors:
             raise ValidationError(errors)
 

@@ -1,7 +1,9 @@
 """The one way the bot calls outside services (Gerrit, changelog.com, Mastodon, the Playground).
 
 Every call has a timeout and a clear User-Agent, and every failure becomes an
-OutsideError that says whether trying again later could help.
+OutsideError that says whether trying again later could help. Credentials never
+leave the origin they were meant for: urllib's own redirect handling forwards every
+header, Authorization included, to whatever host a redirect names.
 """
 
 import json
@@ -10,6 +12,7 @@ import time
 import urllib.error
 import urllib.request
 from dataclasses import dataclass
+from urllib.parse import urlsplit
 
 log = logging.getLogger("gopherbot.outside")
 
@@ -24,6 +27,35 @@ class OutsideError(Exception):
         super().__init__(message)
         self.retryable = retryable
         self.status = status
+
+
+def origin(url: str) -> tuple[str, str, int | None]:
+    """(scheme, host, port) of `url`, the default port filled in: what a credential is for."""
+    parts = urlsplit(url)
+    scheme = parts.scheme.lower()
+    try:
+        port = parts.port
+    except ValueError:
+        port = None
+    return scheme, (parts.hostname or ""), port or {"http": 80, "https": 443}.get(scheme)
+
+
+class _CredentialsStayHome(urllib.request.HTTPRedirectHandler):
+    """Follows redirects, but not those that would take an Authorization header elsewhere."""
+
+    def redirect_request(self, req, fp, code, msg, headers, newurl):
+        if req.has_header("Authorization") and origin(newurl) != origin(req.full_url):
+            fp.close()
+            raise OutsideError(
+                f"{req.get_method()} {req.full_url}: redirected to another host ({newurl}), "
+                "not followed with credentials",
+                retryable=False,
+                status=code,
+            )
+        return super().redirect_request(req, fp, code, msg, headers, newurl)
+
+
+_opener = urllib.request.build_opener(_CredentialsStayHome)
 
 
 @dataclass(frozen=True)
@@ -51,7 +83,7 @@ def request(
     req = urllib.request.Request(url, data=body, headers=all_headers, method=method)  # noqa: S310
     started = time.perf_counter()
     try:
-        with urllib.request.urlopen(req, timeout=timeout) as resp:  # noqa: S310
+        with _opener.open(req, timeout=timeout) as resp:
             data = resp.read(max_bytes + 1)
             if len(data) > max_bytes:
                 raise OutsideError(

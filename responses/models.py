@@ -18,6 +18,7 @@ from responses.names import (
 )
 from responses.names import probability as probability_of
 from responses.welcome import template_errors
+from slackapi.text import mass_mentions
 
 LIST_HELP = "Comma-separated; matched case-insensitively."
 
@@ -82,6 +83,24 @@ def names_errors(namespace: str, owner: str, field_names: dict[str, list[str]]) 
     return errors
 
 
+def mass_mention_errors(*texts: str) -> list[str]:
+    """Form errors for mentions that would notify a whole channel, workspace or user group."""
+    found = dict.fromkeys(token for text in texts for token in mass_mentions(text))
+    return [
+        f"“{token}” would notify many people at once: texts the bot sends may not "
+        "mention @here, @channel, @everyone or a user group. Remove it."
+        for token in found
+    ]
+
+
+def add_mass_mention_errors(errors: dict[str, list[str]], **fields: str | list[str]) -> None:
+    """Add mass_mention_errors for each of these fields (a text or a list of names)."""
+    for field, value in fields.items():
+        problems = mass_mention_errors(*([value] if isinstance(value, str) else value))
+        if problems:
+            errors.setdefault(field, []).extend(problems)
+
+
 class CannedResponse(ContentModel):
     trigger = models.CharField(
         max_length=100,
@@ -144,6 +163,13 @@ class CannedResponse(ContentModel):
         text_problems = channel_link_errors(self.text)
         if text_problems:
             errors["text"] = text_problems
+        add_mass_mention_errors(
+            errors,
+            trigger=self.trigger,
+            aliases=self.alias_list,
+            description=self.description,
+            text=self.text,
+        )
         if errors:
             raise ValidationError(errors)
 
@@ -245,6 +271,7 @@ class ContainsRule(ContentModel):
                 "Give emoji reactions or a reply text, exactly one of them."
             )
         errors.setdefault("reply", []).extend(channel_link_errors(self.reply))
+        add_mass_mention_errors(errors, reply=self.reply)
         errors = {field: problems for field, problems in errors.items() if problems}
         if errors:
             raise ValidationError(errors)
@@ -282,6 +309,13 @@ class RecommendedChannel(NamedChannel, ContentModel):
 
     class Meta:
         ordering = ["order", "name"]
+
+    def clean(self) -> None:
+        super().clean()
+        errors: dict[str, list[str]] = {}
+        add_mass_mention_errors(errors, description=self.description)
+        if errors:
+            raise ValidationError(errors)
 
 
 class Welcome(ContentModel):
@@ -343,6 +377,7 @@ class Welcome(ContentModel):
         template_problems = template_errors(self.template)
         if template_problems:
             errors["template"] = template_problems
+        add_mass_mention_errors(errors, template=self.template)
         if errors:
             raise ValidationError(errors)
 

@@ -2,7 +2,8 @@
 
 It holds the public channels and the private ones the bot is in (with the
 groups:read scope; without it, public ones only), so that the Playground deny
-list and channel welcomes can name private channels too.
+list and channel welcomes can name private channels too; the private ones are
+marked, so that the Playground uploader never publishes them.
 
 Handlers resolve `#newbies` and friends only through this cache; a periodic job
 refreshes it with conversations.list. A refresh builds new maps under temporary
@@ -24,6 +25,7 @@ log = logging.getLogger("slackapi.channels")
 
 BY_NAME_KEY = "gopherbot:slack:channels:by_name"
 BY_ID_KEY = "gopherbot:slack:channels:by_id"
+PRIVATE_KEY = "gopherbot:slack:channels:private"  # a set of channel ids
 REFRESHED_AT_KEY = "gopherbot:slack:channels:refreshed_at"
 PAGE_SIZE = 200  # https://api.slack.com/methods/conversations.list: at most 1000, 200 advised
 BUILD_TTL_SECONDS = 10 * 60  # temporary keys left by a crashed refresh expire on their own
@@ -35,34 +37,44 @@ def refresh_channel_cache(client: WebClient | None = None) -> int:
     redis = get_redis()
     build = uuid.uuid4().hex
     tmp_by_name, tmp_by_id = f"{BY_NAME_KEY}:build:{build}", f"{BY_ID_KEY}:build:{build}"
-    count = 0
+    tmp_private = f"{PRIVATE_KEY}:build:{build}"
+    count = private = 0
     try:
         for page in _listing(client):
             channels = [c for c in page["channels"] if not c.get("is_archived")]
             if not channels:
                 continue
+            private_ids = [c["id"] for c in channels if _is_private(c)]
             pipe = redis.pipeline(transaction=False)
             pipe.hset(tmp_by_name, mapping={c["name"]: c["id"] for c in channels})
             pipe.hset(tmp_by_id, mapping={c["id"]: c["name"] for c in channels})
-            pipe.expire(tmp_by_name, BUILD_TTL_SECONDS)
-            pipe.expire(tmp_by_id, BUILD_TTL_SECONDS)
+            if private_ids:
+                pipe.sadd(tmp_private, *private_ids)
+            for key in (tmp_by_name, tmp_by_id, tmp_private):
+                pipe.expire(key, BUILD_TTL_SECONDS)
             pipe.execute()
             count += len(channels)
+            private += len(private_ids)
         swap = redis.pipeline(transaction=True)
-        if count:
-            swap.rename(tmp_by_name, BY_NAME_KEY)
-            swap.rename(tmp_by_id, BY_ID_KEY)
+        swap.delete(BY_NAME_KEY, BY_ID_KEY, PRIVATE_KEY)
+        built = [(tmp_by_name, BY_NAME_KEY), (tmp_by_id, BY_ID_KEY)] if count else []
+        if private:
+            built.append((tmp_private, PRIVATE_KEY))
+        for tmp, key in built:
+            swap.rename(tmp, key)
             # RENAME carries the build keys' TTL over; the cache itself must not expire.
-            swap.persist(BY_NAME_KEY)
-            swap.persist(BY_ID_KEY)
-        else:
-            swap.delete(BY_NAME_KEY, BY_ID_KEY)
+            swap.persist(key)
         swap.set(REFRESHED_AT_KEY, int(time.time()))
         swap.execute()
     finally:
-        redis.delete(tmp_by_name, tmp_by_id)
+        redis.delete(tmp_by_name, tmp_by_id, tmp_private)
     log.info("channel cache refreshed", extra={"fields": {"channels": count}})
     return count
+
+
+def _is_private(channel: dict) -> bool:
+    # Slack marks private channels is_private; older payloads called them groups.
+    return any(channel.get(flag) for flag in ("is_private", "is_group", "is_mpim", "is_im"))
 
 
 def _listing(client: WebClient):
@@ -94,3 +106,12 @@ def channel_name(channel_id: str) -> str | None:
     """The name (without #) of a cached channel."""
     value = get_redis().hget(BY_ID_KEY, channel_id.strip())
     return value.decode() if value is not None else None
+
+
+def public_channel_name(channel_id: str) -> str | None:
+    """The name of a cached channel that is public; None for a private or unknown one."""
+    pipe = get_redis().pipeline(transaction=False)
+    pipe.hget(BY_ID_KEY, channel_id.strip())
+    pipe.sismember(PRIVATE_KEY, channel_id.strip())
+    name, private = pipe.execute()
+    return name.decode() if name is not None and not private else None

@@ -18,10 +18,11 @@ import threading
 import time
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
-from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import parse_qsl, quote, urlsplit
+
+from slackapi.text import MAX_MESSAGE_CHARS
 
 log = logging.getLogger("slackapi.standin")
 
@@ -235,6 +236,7 @@ class SlackStandIn:
         self.channels: dict[str, dict] = {}
         self.files: dict[str, dict] = {}
         self.file_bodies: dict[str, bytes] = {}
+        self.file_redirects: dict[str, str] = {}  # file id -> where its downloads redirect
         self.ims: dict[str, str] = {}  # user id -> D… channel id
         self.reactions: set[tuple[str, str, str]] = set()
         self._file_numbers = itertools.count(1)
@@ -426,15 +428,25 @@ class SlackStandIn:
         if token != self.token:
             raise SlackError("invalid_auth")
 
-    def serves_file(self, path: str, headers: dict[str, str]) -> bytes | None:
-        """The file body at `path` when asked with the bot token, else None."""
+    def redirect_file(self, file_id: str, location: str) -> None:
+        """Answer downloads of this file with a redirect to `location` (another host, say)."""
+        with self._lock:
+            self.file_redirects[file_id] = location
+
+    def serve_file(self, path: str, headers: dict[str, str]) -> tuple[int, dict[str, str], bytes]:
+        """The answer to a GET of a file URL, as Slack's file host gives it: (status, headers,
+        body). Without the bot token it redirects to the sign-in page; a file that is gone
+        is a 404."""
         if headers.get("authorization", "") != f"Bearer {self.token}":
-            return None
+            return 302, {"Location": f"/_standin/login?redir={quote(path)}"}, b""
         with self._lock:
             for file_id, file in self.files.items():
                 if self.root_url + path in (file["url_private"], file["url_private_download"]):
-                    return self.file_bodies[file_id]
-        return None
+                    if file_id in self.file_redirects:
+                        return 302, {"Location": self.file_redirects[file_id]}, b""
+                    body = self.file_bodies[file_id]
+                    return 200, {"Content-Type": "application/octet-stream"}, body
+        return 404, {"Content-Type": "text/plain"}, b"File not found"
 
     def calls_since(self, index: int) -> list[dict]:
         with self._lock:
@@ -538,8 +550,7 @@ class SlackStandIn:
         channel = self._channel(params, allow_names=True)
         if channel["is_archived"]:
             raise SlackError("is_archived")
-        if not (params.get("text") or params.get("blocks") or params.get("attachments")):
-            raise SlackError("no_text")
+        _check_text(params)
         ts = self._next_ts()
         message = {
             "type": "message",
@@ -559,8 +570,7 @@ class SlackStandIn:
         if channel["is_archived"]:
             raise SlackError("is_archived")
         self._user(str(params.get("user") or ""))
-        if not (params.get("text") or params.get("blocks") or params.get("attachments")):
-            raise SlackError("no_text")
+        _check_text(params)
         return {"message_ts": self._next_ts()}
 
     def _reactions_add(self, params: dict) -> dict:
@@ -624,15 +634,13 @@ class _Handler(BaseHTTPRequestHandler):
             self._send(404, b"Not Found", content_type="text/plain")
 
     def _send_file(self, path: str, headers: dict[str, str]) -> None:
-        content = self.standin.serves_file(path, headers)
-        if content is None:
-            # Like Slack: without the bot token, a file URL redirects to the sign-in page.
-            self.send_response(HTTPStatus.FOUND)
-            self.send_header("Location", f"/_standin/login?redir={quote(path)}")
-            self.send_header("Content-Length", "0")
-            self.end_headers()
-            return
-        self._send(200, content, content_type="application/octet-stream")
+        status, answer_headers, body = self.standin.serve_file(path, headers)
+        self.send_response(status)
+        for name, value in answer_headers.items():
+            self.send_header(name, value)
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
 
     def _send(
         self,
@@ -676,6 +684,14 @@ def decode_params(query: str, body: bytes, content_type: str) -> dict[str, Any]:
             with contextlib.suppress(ValueError):
                 params[key] = json.loads(params[key])
     return params
+
+
+def _check_text(params: dict) -> None:
+    # https://api.slack.com/methods/chat.postMessage#errors: no_text, msg_too_long
+    if not (params.get("text") or params.get("blocks") or params.get("attachments")):
+        raise SlackError("no_text")
+    if len(str(params.get("text") or "")) > MAX_MESSAGE_CHARS:
+        raise SlackError("msg_too_long")
 
 
 def _truthy(value: Any) -> bool:

@@ -54,7 +54,7 @@ def test_replay_prints_what_the_bot_would_send_and_sends_nothing(bot, tmp_path):
 
 def test_replay_without_send_shares_nothing_on_the_playground(bot, playground, tmp_path):
     code = "package main\n" + "// line\n" * 12
-    path = write(tmp_path, message_event(code, channel_type="im", channel="D0ALICE"))
+    path = write(tmp_path, message_event(code))  # in #general: DMs are never shared
     out = run("replay_event", path)
     assert "would share" in out and "bytes of Go on the Playground" in out
     assert "would send: chat.postMessage" in out

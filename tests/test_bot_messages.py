@@ -319,10 +319,14 @@ def test_define_without_a_term_says_how(bot):
 
 
 def test_define_echoes_an_unknown_term_inert(bot):
-    bot.deliver(dm("define <https://evil.example|docs> &lt;b&gt;"))
-    (params,) = posted(bot)
-    assert "`&lt;https://evil.example|docs&gt; &lt;b&gt;`" in params["text"]
-    assert "moderators" in params["text"]
+    bot.deliver(dm("define &lt;b&gt; | &amp;"))
+    bot.deliver(dm("define <https://evil.example|docs>"))
+    first, second = posted(bot)
+    assert "`&lt;b&gt; | &amp;`" in first["text"]
+    assert "moderators" in first["text"]
+    # A link is not repeated at all, not even as code.
+    assert second["text"].startswith("Sorry, I don't know that term yet.")
+    assert "evil" not in second["text"]
 
 
 # --- contains rules ------------------------------------------------------------------

@@ -5,8 +5,10 @@ from slackapi import channels
 from slackapi.channels import (
     BY_ID_KEY,
     BY_NAME_KEY,
+    PRIVATE_KEY,
     channel_id,
     channel_name,
+    public_channel_name,
     refresh_channel_cache,
 )
 from slackapi.standin import SEED_CHANNELS, id_for
@@ -140,3 +142,28 @@ def test_an_empty_listing_empties_the_cache(slack, redis_db):
 
     assert refresh_channel_cache() == 0
     assert channel_id("general") is None
+
+
+def test_private_channels_have_no_public_name(slack):
+    slack.add_channel("core-team", is_private=True)
+    refresh_channel_cache()
+
+    assert public_channel_name("C0GENERAL") == "general"
+    assert public_channel_name("C0CORETEAM") is None
+    assert public_channel_name(id_for("C", "moderators")) is None
+    assert public_channel_name("C0NOWHERE") is None
+    assert channel_name("C0CORETEAM") == "core-team"  # welcomes and the deny list still name it
+
+
+def test_a_refresh_follows_a_channel_going_private_and_back(slack, redis_db):
+    refresh_channel_cache()
+    slack.channels["C0BBQ"]["is_private"] = True
+    refresh_channel_cache()
+    assert public_channel_name("C0BBQ") is None
+
+    slack.channels["C0BBQ"]["is_private"] = False
+    del slack.channels[id_for("C", "moderators")]
+    refresh_channel_cache()
+    assert public_channel_name("C0BBQ") == "bbq"
+    assert not redis_db.exists(PRIVATE_KEY)  # no private channel left
+    assert redis_db.keys("gopherbot:slack:channels:*:build:*") == []

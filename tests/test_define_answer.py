@@ -54,3 +54,18 @@ def test_a_channel_placeholder_in_the_asked_term_stays_inert():
     answer = define_answer(INDEX, "{#general}", {"general": "C0GENERAL"}.get)
     assert answer.startswith("Sorry, I don't know `{#general}` yet.")
     assert "C0GENERAL" not in answer
+
+
+def test_an_unknown_term_is_echoed_as_one_code_span_it_cannot_end():
+    answer = define_answer(INDEX, "x`` evil.example/login ``")
+    assert answer.startswith("Sorry, I don't know `x'' evil.example/login ''` yet.")
+    assert answer.count("`") == 2
+
+
+def test_an_unknown_term_with_a_link_is_not_echoed():
+    for term in (
+        "x https://evil.example/login",
+        "<http://evil.example|go.dev>",
+        "WWW.evil.example",
+    ):
+        assert define_answer(INDEX, term).startswith("Sorry, I don't know that term yet.")

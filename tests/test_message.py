@@ -4,7 +4,14 @@ import pytest
 
 from bot.mentions import USER, Mention
 from bot.message import discard_reason, parse_message
-from tests.slack_events import message_event
+from tests.slack_events import (
+    circleci_bot_message,
+    github_app_post,
+    human_message,
+    message_event,
+    slackbot_message,
+    workflow_message,
+)
 
 BOT = "U0GOPHERBOT"
 BOT_ID = "B0GOPHERBOT"
@@ -72,7 +79,7 @@ def test_it_looks_at_a_thread_broadcast():
     assert discard(message_event("hi", subtype="file_share")) is None
 
 
-@pytest.mark.parametrize("subtype", ["message_changed", "bot_message", "channel_join"])
+@pytest.mark.parametrize("subtype", ["message_changed", "channel_join", "channel_topic"])
 def test_it_discards_a_message_with_another_subtype(subtype):
     assert discard(message_event("hi", subtype=subtype)) == f"subtype {subtype}"
 
@@ -93,8 +100,42 @@ def test_it_discards_its_own_messages():
     assert discard(message_event("hi", user="U0OTHER", bot_id=BOT_ID)) == "own message"
 
 
-def test_it_looks_at_another_bots_plain_message():
-    assert discard(message_event("hi", bot_id="B0OTHER")) is None
+@pytest.mark.parametrize(
+    ("event", "reason"),
+    [
+        (github_app_post("deployed"), "from an app (bot_id B0GITHUB)"),
+        (circleci_bot_message("build failed"), "from an app (subtype bot_message)"),
+        (slackbot_message("Reminder: bbq."), "from Slackbot"),
+        (workflow_message("Welcome!"), "from an app (bot_id B0WORKFLOW)"),
+        (message_event("hi", bot_id="B0OTHER"), "from an app (bot_id B0OTHER)"),
+        (message_event("hi", bot_profile={"id": "B0OTHER"}), "from an app (bot_profile)"),
+        (slackbot_message("hi", bot_id="B01"), "from Slackbot"),
+        (message_event("hi", subtype="bot_message", bot_id="B0OTHER"), "from an app (subtype "),
+    ],
+    ids=[
+        "github app",
+        "circleci bot_message",
+        "slackbot",
+        "workflow",
+        "bot_id only",
+        "bot_profile only",
+        "slackbot with a bot_id",
+        "bot_message with a bot_id",
+    ],
+)
+def test_it_discards_messages_from_apps_bots_and_slackbot(event, reason):
+    assert discard(event).startswith(reason)
+
+
+def test_it_looks_at_a_members_message_that_mentions_a_bot():
+    event = human_message("<@U0GOPHERBOT> help, and thanks <@U0GITHUBAPP>")
+    assert discard(event) is None
+    assert parse_message(event, BOT).other_mentions == ("U0GITHUBAPP",)
+
+
+def test_other_mentions_name_each_user_once():
+    event = message_event("<@U0BOB> <@U0GOPHERBOT> <@U0CAROL> <@U0BOB> <@U0BOB|bob> hi")
+    assert parse_message(event, BOT).other_mentions == ("U0BOB", "U0CAROL")
 
 
 @pytest.mark.parametrize(

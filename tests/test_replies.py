@@ -87,3 +87,24 @@ def test_escape_makes_user_text_inert():
 
 def test_unescape_undoes_slacks_escaping():
     assert replies.unescape("a &lt;b&gt; &amp;amp;") == "a <b> &amp;"
+
+
+def test_a_reply_names_at_most_20_other_users_each_once():
+    users = [f"U0{n:03d}" for n in range(30)]
+    text = "<@U0GOPHERBOT> go tour " + " ".join(f"<@{u}> <@{u}>" for u in users)
+    call = replies.post_with_mentions(message(text), "hi")
+    assert call.params["text"] == " ".join(f"<@{u}>" for u in users[:20]) + " hi"
+
+
+def test_no_builder_makes_a_text_longer_than_slack_takes():
+    long = "line\n" * 10_000
+    calls = [
+        replies.post(message(), long, attachment=long),
+        replies.post_ephemeral(message(), long, attachment=long),
+        replies.ephemeral_to("C0NEWBIES", "U0ALICE", long),
+        replies.direct_message("U0BOB", long),
+    ]
+    for call in calls:
+        texts = [call.params["text"]] + [a["text"] for a in call.params.get("attachments", [])]
+        for text in texts:
+            assert len(text) <= 40_000 and text.endswith("line\n…")

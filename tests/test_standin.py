@@ -312,3 +312,39 @@ def test_the_command_serves_the_api_and_prints_its_url():
     finally:
         process.terminate()
         process.wait(timeout=5)
+
+
+def test_a_file_gone_answers_404_with_the_token_and_a_redirect_can_be_set(slack):
+    file = slack.add_file("main.go", "package main\n")
+    url = file["url_private_download"]
+    token = {"Authorization": f"Bearer {slack.token}"}
+    del slack.files[file["id"]]
+
+    with pytest.raises(urllib.error.HTTPError) as raised:
+        urllib.request.urlopen(urllib.request.Request(url, headers=token), timeout=5)
+    assert raised.value.code == 404
+
+    moved = slack.add_file("moved.go", "package moved\n")
+    slack.redirect_file(moved["id"], "https://elsewhere.example/moved.go")
+    opener = urllib.request.build_opener(NoRedirects)
+    with pytest.raises(urllib.error.HTTPError) as raised:
+        opener.open(urllib.request.Request(moved["url_private_download"], headers=token))
+    assert raised.value.code == 302
+    assert raised.value.headers["Location"] == "https://elsewhere.example/moved.go"
+
+
+class NoRedirects(urllib.request.HTTPRedirectHandler):
+    def redirect_request(self, req, fp, code, msg, headers, newurl):
+        return None
+
+
+@pytest.mark.parametrize("method", ["chat_postMessage", "chat_postEphemeral"])
+def test_a_post_over_40000_characters_is_refused_with_msg_too_long(client, slack, method):
+    post_it = getattr(client, method)
+    extra = {"user": "U0ALICE"} if method == "chat_postEphemeral" else {}
+
+    assert post_it(channel="C0GENERAL", text="x" * 40_000, **extra)["ok"] is True
+    with pytest.raises(SlackApiError) as raised:
+        post_it(channel="C0GENERAL", text="é" * 40_001, **extra)
+
+    assert raised.value.response["error"] == "msg_too_long"
