@@ -30,8 +30,8 @@ from slack_sdk.http_retry import (
 )
 from slack_sdk.web import SlackResponse
 
+from localdev.standin import STANDIN_TOKEN
 from slackapi.pacing import wait_for_turn
-from slackapi.standin import STANDIN_TOKEN
 
 log = logging.getLogger("slackapi.client")
 

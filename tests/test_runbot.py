@@ -14,7 +14,7 @@ import psutil
 import pytest
 from django.core.management import CommandError, call_command
 
-from gopherbot.local_redis import free_port
+from localdev.local_redis import free_port
 from localdev.processes import ROOT, procfile_command
 from localdev.state import RunState, read_state, write_state
 

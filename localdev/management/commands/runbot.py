@@ -8,12 +8,12 @@ from pathlib import Path
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from gopherbot.local_redis import LocalRedis
 from localdev.accounts import LOCAL_ADMIN_USERNAME, ensure_local_admin, new_password
+from localdev.local_redis import LocalRedis
 from localdev.processes import procfile_command
+from localdev.standin import Call, SlackStandIn
 from localdev.state import RunState, read_state, remove_state, write_state
 from localdev.supervisor import Output, Supervisor, describe_exit, run_once
-from slackapi.standin import Call, SlackStandIn
 
 PROCESSES = ("web", "worker", "scheduler")
 SETUP_STEPS = (

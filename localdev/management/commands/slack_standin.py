@@ -3,7 +3,7 @@ import threading
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from slackapi.standin import STANDIN_TOKEN, Call, SlackStandIn
+from localdev.standin import STANDIN_TOKEN, Call, SlackStandIn
 
 
 class Command(BaseCommand):
