@@ -2,7 +2,6 @@
 
 import html
 import logging
-import re
 import time
 from collections.abc import Iterator
 from urllib.parse import urlsplit
@@ -13,14 +12,13 @@ from bot import replies
 from bot.context import Context
 from bot.message import Message
 from bot.replies import SlackCall
-from gopherbot.outside import OutsideError, request
+from gopherbot.outside import request
 
 log = logging.getLogger("bot.playground")
 
 MIN_NEWLINES = 10
 MIN_FILE_LINES = 6
 CODE_FILE_TYPES = frozenset({"go", "text"})
-_SNIPPET_ID = re.compile(r"[A-Za-z0-9_-]{1,64}")
 
 TEXT_NOTE = (
     "You posted a long block of text. To make it easier for others to read and run, "
@@ -60,21 +58,6 @@ def wants_playground(ctx: Context, message: Message) -> bool:
     # may be private: never publish its messages.
     name = ctx.channel_name(message.channel)
     return name is not None and name not in ctx.index.playground_denied_channels
-
-
-def upload(source: bytes) -> str:
-    """Share `source` on the Playground and return its link."""
-    base = settings.PLAYGROUND_URL.rstrip("/")
-    response = request(
-        "POST",
-        f"{base}/_/share",
-        body=source,
-        headers={"Content-Type": "text/plain; charset=utf-8"},
-    )
-    snippet = response.text.strip()
-    if not _SNIPPET_ID.fullmatch(snippet):
-        raise OutsideError("the Playground answered with no snippet id", retryable=False)
-    return f"{base}/play/p/{snippet}"
 
 
 def _slack_auth(url: str, token: str | None) -> dict[str, str]:
