@@ -22,6 +22,9 @@ from responses.welcome import template_errors
 LIST_HELP = "Comma-separated; matched case-insensitively."
 
 # The content models below; the table of claimed names (ClaimedName) is in responses.claims.
+# The glossary app builds on this one (its Term is a ContentModel); this app names Term only
+# by its label, through Django's app registry, so the two never import each other.
+GLOSSARY_TERM = "glossary.Term"
 
 
 class ContentModel(models.Model):
