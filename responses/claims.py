@@ -14,7 +14,7 @@ from django.db import IntegrityError, models, transaction
 from django.db.models import F
 from django.db.models.functions import Lower
 
-from responses.builtins import FUNCTION_COMMANDS
+from responses.builtins import builtin_names
 
 log = logging.getLogger("responses.claims")
 
@@ -60,24 +60,22 @@ def release_names(owner: str) -> None:
 
 def find_conflicts(namespace: str, names: list[str], owner: str) -> dict[str, str]:
     """Each of `names` already claimed by someone other than `owner` -> who claimed it."""
-    taken: dict[str, str] = {}
-    if namespace == COMMAND:
-        for command in FUNCTION_COMMANDS:
-            for name in (command.trigger, *command.aliases):
-                if name in names:
-                    taken[name] = f"the built-in command “{command.trigger}”"
+    reserved = builtin_claims() if namespace == COMMAND else {}
+    taken = {name: reserved[name] for name in names if name in reserved}
     claims = ClaimedName.objects.filter(namespace=namespace, name__in=names).exclude(owner=owner)
     for name, label in claims.values_list("name", "owner_label"):
         taken.setdefault(name, label)
     return taken
 
 
+def builtin_claims() -> dict[str, str]:
+    """Each name the function commands reserve -> who holds it, as the admin says it."""
+    return {name: f"the built-in command “{trigger}”" for name, trigger in builtin_names().items()}
+
+
 def sync_builtin_claims(**kwargs) -> None:
     """Reserve the function commands' names (a post_migrate receiver)."""
-    wanted = {}
-    for command in FUNCTION_COMMANDS:
-        for name in (command.trigger, *command.aliases):
-            wanted[name] = f"the built-in command “{command.trigger}”"
+    wanted = builtin_claims()
     builtin = ClaimedName.objects.filter(owner=BUILTIN_OWNER)
     builtin.exclude(name__in=wanted).delete()
     have = set(builtin.values_list("name", flat=True))
