@@ -21,7 +21,7 @@ import urllib.request
 
 from bench.common import APP_ID, SIGNING_SECRET, TEAM_ID, bot_env, percentile, print_table
 from gateway.signing import sign
-from gopherbot.local_redis import LocalRedis, free_port
+from localdev.local_redis import LocalRedis, free_port
 from localdev.processes import ROOT, procfile_command, running, wait_for_http
 
 WORKER_CLASSES = {
@@ -46,7 +46,7 @@ def member(index: int) -> str:
 def dm_body(index: int) -> bytes:
     import json
 
-    from slackapi.standin import id_for
+    from localdev.standin import id_for
 
     user = id_for("U", member(index))
     now = time.time()
@@ -147,7 +147,7 @@ def main() -> None:
     import django
 
     django.setup()
-    from slackapi.standin import SlackStandIn
+    from localdev.standin import SlackStandIn
 
     redis_server = LocalRedis().start()
     standin = SlackStandIn().start()

@@ -30,7 +30,7 @@ from bench.common import (
     print_table,
 )
 from bench.signed_events import message_body, signed, write_wrk_requests
-from gopherbot.local_redis import LocalRedis, free_port
+from localdev.local_redis import LocalRedis, free_port
 from localdev.processes import procfile_command, running, wait_for_http
 
 # The reference as the issue measured it: gunicorn's sync workers, four of them.

@@ -15,7 +15,7 @@ import time
 
 from bench.common import APP_ID, SIGNING_SECRET, TEAM_ID, median, print_table
 from bench.signed_events import message_body, signed
-from gopherbot.local_redis import LocalRedis
+from localdev.local_redis import LocalRedis
 
 
 def environs(count: int, start: int) -> list[dict]:

@@ -26,7 +26,7 @@ class Context:
     def share(self, source: bytes) -> str:
         if self.share_code is not None:
             return self.share_code(source)
-        from bot.playground import upload
+        from bot.playground_upload import upload
 
         return upload(source)
 

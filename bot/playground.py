@@ -8,7 +8,6 @@ origin, where the local stand-in serves them), and never through a redirect else
 
 import html
 import logging
-import re
 import time
 from collections.abc import Iterator
 
@@ -30,7 +29,6 @@ CODE_FILE_TYPES = frozenset({"go", "text"})
 SLACK_FILE_HOST = "https://files.slack.com"
 # files.info's answers for a file deleted since it was shared: nothing to share, no failure.
 VANISHED_FILE_ERRORS = frozenset({"file_not_found", "file_deleted"})
-_SNIPPET_ID = re.compile(r"[A-Za-z0-9_-]{1,64}")
 
 TEXT_NOTE = (
     "You posted a long block of text. To make it easier for others to read and run, "
@@ -70,21 +68,6 @@ def wants_playground(ctx: Context, message: Message) -> bool:
     # or private without the groups:read scope), is never published either.
     name = ctx.public_channel_name(message.channel)
     return name is not None and name not in ctx.index.playground_denied_channels
-
-
-def upload(source: bytes) -> str:
-    """Share `source` on the Playground and return its link."""
-    base = settings.PLAYGROUND_URL.rstrip("/")
-    response = request(
-        "POST",
-        f"{base}/_/share",
-        body=source,
-        headers={"Content-Type": "text/plain; charset=utf-8"},
-    )
-    snippet = response.text.strip()
-    if not _SNIPPET_ID.fullmatch(snippet):
-        raise OutsideError("the Playground answered with no snippet id", retryable=False)
-    return f"{base}/play/p/{snippet}"
 
 
 def file_download_origins() -> set[tuple]:

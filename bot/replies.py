@@ -50,15 +50,6 @@ def post(
     return SlackCall("chat.postMessage", params)
 
 
-def post_to(
-    message: Message, text: str, *, unfurl: bool = False, attachment: str | None = None
-) -> SlackCall:
-    """A reply addressed to the requester: `<@requester> text`."""
-    return post(
-        message, f"{user_mention(message.user)} {text}", unfurl=unfurl, attachment=attachment
-    )
-
-
 def post_with_mentions(
     message: Message, text: str, *, unfurl: bool = False, attachment: str | None = None
 ) -> SlackCall:

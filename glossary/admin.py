@@ -7,6 +7,7 @@ from glossary.answers import define_answer
 from glossary.models import Term
 from responses.index import ContentIndex, GlossaryEntry
 from responses.preview import preview_block
+from slackapi.text import one_line
 
 
 class TermForm(forms.ModelForm):
@@ -26,8 +27,7 @@ class TermAdmin(admin.ModelAdmin):
 
     @admin.display(description="definition")
     def short_definition(self, obj: Term) -> str:
-        text = " ".join(obj.definition.split())
-        return text if len(text) <= 80 else text[:79] + "…"
+        return one_line(obj.definition, 80)
 
     @admin.display(description="preview")
     def preview(self, obj: Term) -> SafeString | str:

@@ -42,6 +42,11 @@ SLACK_API_URL = env_str("GOPHER_SLACK_API_URL", "https://slack.com/api/")
 # Without a bot token the bot talks to the local Slack stand-in: there is no
 # real workspace to protect, so it behaves exactly as in production.
 SLACK_USES_STANDIN = not SLACK_BOT_TOKEN and not PRODUCTION
+# The token the stand-in (localdev.standin) accepts, and so the bot's token when it talks to
+# the stand-in. Not a secret: nothing else accepts it.
+SLACK_STANDIN_TOKEN = "xoxb-standin"  # noqa: S105
+if SLACK_USES_STANDIN:
+    SLACK_BOT_TOKEN = SLACK_STANDIN_TOKEN
 SHADOW_MODE = not PRODUCTION and not SLACK_USES_STANDIN
 # In shadow mode the pollers post to this channel (a name, e.g. "gopherbot-dev")
 # instead of their real ones; empty: they only log what they would post.
@@ -145,9 +150,11 @@ INSTALLED_APPS = [
     "slackapi",
     "glossary",
     "responses",
-    "localdev",
     "pollers",
 ]
+# The local tooling (runbot, chat, the Slack stand-in, the embedded Redis): never in production.
+if not PRODUCTION:
+    INSTALLED_APPS.append("localdev")
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",

@@ -15,7 +15,7 @@ import uuid
 from dataclasses import dataclass, replace
 
 from gateway.signing import sign
-from slackapi.standin import (
+from localdev.standin import (
     BOT_NAME,
     BOT_USER_ID,
     SEED_ARCHIVED_CHANNEL,

@@ -9,7 +9,7 @@ import tempfile
 import time
 import urllib.error
 import urllib.request
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -51,19 +51,34 @@ def running(command: str, env: dict[str, str]) -> Iterator[Running]:
     try:
         yield Running(process, Path(log_file.name))
     finally:
-        stop_group(process)
+        stop_processes([process])
         Path(log_file.name).unlink(missing_ok=True)
 
 
-def stop_group(process: subprocess.Popen, timeout: float = 10) -> None:
-    with contextlib.suppress(ProcessLookupError):
-        os.killpg(process.pid, signal.SIGTERM)
-    try:
-        process.wait(timeout=timeout)
-    except subprocess.TimeoutExpired:
-        with contextlib.suppress(ProcessLookupError):
+def stop_processes(processes: Sequence[subprocess.Popen], timeout: float = 10) -> list[int]:
+    """Stop processes started in sessions of their own, and all that they started.
+
+    Each process gets a SIGTERM (only the process: gunicorn's master and RQ's worker stop
+    their own children gracefully when left to do it), then whatever is still running in
+    their process groups after `timeout` (a process that ignored it, a forked horse left
+    behind) gets a SIGKILL. Returns the pids of the processes that had to be killed.
+    """
+    for process in processes:
+        if process.poll() is None:
+            with contextlib.suppress(ProcessLookupError):
+                process.send_signal(signal.SIGTERM)
+    deadline = time.monotonic() + timeout
+    killed = []
+    for process in processes:
+        try:
+            process.wait(timeout=max(0.0, deadline - time.monotonic()))
+        except subprocess.TimeoutExpired:
+            killed.append(process.pid)
+    for process in processes:
+        with contextlib.suppress(ProcessLookupError, PermissionError):
             os.killpg(process.pid, signal.SIGKILL)
         process.wait()
+    return killed
 
 
 def wait_for_http(

@@ -5,17 +5,16 @@ Ctrl-C in the terminal reaches only the supervisor, which then stops everyone in
 When one process exits, the others are stopped too, like foreman and honcho do.
 """
 
-import contextlib
-import os
 import signal
 import subprocess
 import sys
 import threading
-import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TextIO
+
+from localdev.processes import stop_processes
 
 STOP_TIMEOUT_SECONDS = 10.0
 
@@ -117,31 +116,14 @@ class Supervisor:
     def stop(self, timeout: float = STOP_TIMEOUT_SECONDS) -> None:
         """SIGTERM every process, then SIGKILL whatever is left in their groups after `timeout`."""
         self.stopping.set()
-        # Only the process itself: gunicorn's master and RQ's worker stop their own children
-        # gracefully (and reap them) when they are left to do it.
+        killed = stop_processes([child.process for child in self.children], timeout)
         for child in self.children:
-            if child.process.poll() is None:
-                with contextlib.suppress(ProcessLookupError):
-                    child.process.send_signal(signal.SIGTERM)
-        deadline = time.monotonic() + timeout
-        for child in self.children:
-            try:
-                child.process.wait(timeout=max(0.0, deadline - time.monotonic()))
-            except subprocess.TimeoutExpired:
-                self.output.line("system", f"{child.name} did not stop in time; killing it")
-        for child in self.children:
-            # Also reaps anything the process left behind in its group (e.g. a forked horse).
-            _signal_group(child.process, signal.SIGKILL)
-            child.process.wait()
             child.returncode = child.process.returncode
             if child.reader is not None:
                 child.reader.join(timeout=2)
+            if child.process.pid in killed:
+                self.output.line("system", f"{child.name} did not stop in time; killed it")
             self.output.line("system", f"{child.name} stopped ({describe_exit(child.returncode)})")
-
-
-def _signal_group(process: subprocess.Popen, signum: int) -> None:
-    with contextlib.suppress(ProcessLookupError, PermissionError):
-        os.killpg(process.pid, signum)
 
 
 def describe_exit(returncode: int | None) -> str:

@@ -17,6 +17,11 @@ from gopherbot.connections import get_queue, get_redis
 from pollers.jobs import TIMEOUTS
 
 JOB_ID_PREFIX = "gopherbot-poller-"
+# How long a run's result stays in Redis (the queue views show it). rq-scheduler keeps a
+# periodic job's definition in the same Redis hash, which expires with the result: kept far
+# longer than any interval, so only a week without a finished run (no worker) drops a job
+# from the schedule, until the scheduler's next start registers it again.
+RESULT_TTL = 7 * 24 * 60 * 60
 
 
 @dataclass(frozen=True)
@@ -86,6 +91,7 @@ def register_jobs(scheduler: Scheduler, now: datetime | None = None) -> list[tup
             func=job.func,
             interval=job.interval,
             timeout=job.timeout,
+            result_ttl=RESULT_TTL,
             id=job.job_id,
             description=job.description,
             queue_name=settings.QUEUE_DEFAULT,

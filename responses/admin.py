@@ -20,6 +20,7 @@ from responses.models import (
 from responses.preview import preview_block
 from responses.signals import CONTENT_MODELS
 from responses.welcome import render_welcome
+from slackapi.text import one_line
 
 admin.site.site_header = "gopherbot admin"
 admin.site.site_title = "gopherbot admin"
@@ -28,11 +29,6 @@ admin.site.index_title = "Content and moderation"
 SAVE_FIRST = "Save (and continue editing) to see the preview."
 LINKED_BY_ID = "In Slack, channel references link to the channels by their ids."
 ONE_LINE = forms.TextInput(attrs={"size": 80})
-
-
-def short(text: str, length: int = 80) -> str:
-    text = " ".join(text.split())
-    return text if len(text) <= length else text[: length - 1] + "…"
 
 
 def channel_preview(text: str, note: str) -> tuple[str, str]:
@@ -156,7 +152,7 @@ class ContainsRuleAdmin(admin.ModelAdmin):
     @admin.display(description="answer")
     def answer(self, obj: ContainsRule) -> str:
         if obj.reply:
-            return short(obj.reply, 60)
+            return one_line(obj.reply, 60)
         return " ".join(f":{name}:" for name in obj.reaction_list)
 
     @admin.display(description="chance", ordering="chance_one_in")

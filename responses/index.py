@@ -15,6 +15,7 @@ from dataclasses import dataclass
 
 import ahocorasick
 import redis
+from django.apps import apps
 
 from gopherbot.connections import get_redis
 from responses.builtins import FUNCTION_COMMANDS
@@ -158,8 +159,9 @@ class ContentIndex:
 
 def load_index() -> ContentIndex:
     """Build the index from the database (a handful of queries)."""
-    from glossary.models import Term
     from responses import models
+
+    terms = apps.get_model(models.GLOSSARY_TERM)
 
     # Plain rows, not model instances: at 10,000 rules building instances was most of the time.
     commands = function_commands()
@@ -197,7 +199,7 @@ def load_index() -> ContentIndex:
     ]
     glossary = [
         GlossaryEntry(term=term, aliases=tuple(split_list(aliases)), definition=definition)
-        for term, aliases, definition in Term.objects.values_list("term", "aliases", "definition")
+        for term, aliases, definition in terms.objects.values_list("term", "aliases", "definition")
     ]
     channels = [
         RecommendedChannel(name=row.name, description=row.description, in_welcome=row.in_welcome)

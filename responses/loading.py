@@ -12,12 +12,13 @@ from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from django.apps import apps
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
-from glossary.models import Term
 from responses import defaults
 from responses.models import (
+    GLOSSARY_TERM,
     CannedResponse,
     ContainsRule,
     ContentModel,
@@ -51,7 +52,8 @@ def all_defaults() -> list[Default]:
         for v in defaults.CONTAINS
     ]
     items += [
-        Default(Term, f"term:{v['term']}", ("term",), v, "glossary term") for v in defaults.TERMS
+        Default(apps.get_model(GLOSSARY_TERM), f"term:{v['term']}", ("term",), v, "glossary term")
+        for v in defaults.TERMS
     ]
     items += [
         Default(RecommendedChannel, f"channel:{v['name']}", ("name",), v, "recommended channel")

@@ -1,7 +1,7 @@
 from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
 from django.db import models, transaction
-from django.db.models import F, Q
+from django.db.models import Q
 from django.db.models.functions import Lower
 
 from responses import claims
@@ -22,22 +22,10 @@ from slackapi.text import mass_mentions
 
 LIST_HELP = "Comma-separated; matched case-insensitively."
 
-
-class ClaimedName(models.Model):
-    """A trigger, alias or term held by one owner; the unique index is the point."""
-
-    namespace = models.CharField(max_length=16)
-    name = models.CharField(max_length=200)
-    owner = models.CharField(max_length=64, db_index=True)  # "builtin", "canned:12", "term:3"
-    owner_label = models.CharField(max_length=300)
-
-    class Meta:
-        constraints = [
-            models.UniqueConstraint(F("namespace"), Lower("name"), name="claimed_name_unique_ci"),
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.name} ({self.owner_label})"
+# The content models below; the table of claimed names (ClaimedName) is in responses.claims.
+# The glossary app builds on this one (its Term is a ContentModel); this app names Term only
+# by its label, through Django's app registry, so the two never import each other.
+GLOSSARY_TERM = "glossary.Term"
 
 
 class ContentModel(models.Model):

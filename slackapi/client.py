@@ -31,7 +31,6 @@ from slack_sdk.http_retry import (
 from slack_sdk.web import SlackResponse
 
 from slackapi.pacing import wait_for_turn
-from slackapi.standin import STANDIN_TOKEN
 
 log = logging.getLogger("slackapi.client")
 
@@ -138,9 +137,7 @@ def retry_handlers() -> list[RetryHandler]:
 
 
 def bot_token() -> str:
-    # Local runs without a token talk to the stand-in, which accepts its own token.
-    if not settings.SLACK_BOT_TOKEN and settings.SLACK_USES_STANDIN:
-        return STANDIN_TOKEN
+    # A local run without a token has the stand-in's (the settings decide).
     return settings.SLACK_BOT_TOKEN
 
 

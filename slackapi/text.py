@@ -1,4 +1,4 @@
-"""Slack's text rules: escaping, code spans, length, mass mentions.
+"""Slack's text rules: escaping, code spans, length, mass mentions, one-line cuts.
 
 https://api.slack.com/reference/surfaces/formatting
 """
@@ -54,3 +54,9 @@ def truncate(text: str, limit: int = MAX_MESSAGE_CHARS) -> str:
 def mass_mentions(text: str) -> list[str]:
     """The `<!here>`, `<!channel>`, `<!everyone>` and `<!subteam^…>` mentions in `text`."""
     return _MASS_MENTION.findall(text)
+
+
+def one_line(text: str, limit: int) -> str:
+    """`text` on one line of at most `limit` characters, its end cut to "…" when longer."""
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[: limit - 1] + "…"

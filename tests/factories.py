@@ -13,9 +13,9 @@ from django.contrib.auth import get_user_model
 from factory.django import DjangoModelFactory
 
 from glossary.models import Term
+from responses.claims import ClaimedName
 from responses.models import (
     CannedResponse,
-    ClaimedName,
     ContainsRule,
     PlaygroundDeniedChannel,
     RecommendedChannel,

@@ -9,7 +9,7 @@ import os
 
 import pytest
 
-from gopherbot.local_redis import LocalRedis
+from localdev.local_redis import LocalRedis
 
 _server: LocalRedis | None = None
 

@@ -5,7 +5,7 @@ import subprocess
 import sys
 import urllib.request
 
-from gopherbot.local_redis import free_port
+from localdev.local_redis import free_port
 from localdev.processes import ROOT, procfile_command, running, wait_for_http
 from tests.slack_events import encode, event_callback, message_event, signed_headers
 

@@ -1,6 +1,7 @@
 import pytest
 from slack_sdk.errors import SlackApiError
 
+from localdev.standin import SEED_CHANNELS, id_for
 from slackapi import channels
 from slackapi.channels import (
     BY_ID_KEY,
@@ -11,7 +12,6 @@ from slackapi.channels import (
     public_channel_name,
     refresh_channel_cache,
 )
-from slackapi.standin import SEED_CHANNELS, id_for
 
 
 @pytest.fixture

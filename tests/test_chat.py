@@ -8,8 +8,8 @@ import pytest
 from django.core.management import CommandError, call_command
 from rq import Queue
 
-from gopherbot.local_redis import free_port
 from localdev.chat import ChatError, Conversation, event_callback, message_event, now_ts, post_event
+from localdev.local_redis import free_port
 from localdev.processes import ROOT
 
 

@@ -245,3 +245,18 @@ def test_a_welcome_with_an_unknown_placeholder_is_refused(moderator_client):
     assert response.context["adminform"].form.errors["template"] == [
         "Unknown placeholder “{name}”: use {bot}, {#channel-name} or {recommended_channels}."
     ]
+
+
+def test_the_lists_show_long_texts_cut_to_one_line(moderator_client):
+    long_reply = "Proverbs:\n\n" + "Clear is better than clever. " * 5
+    ContainsRuleFactory(name="proverbs", reactions="", reply=long_reply)
+    TermFactory(term="gc", definition="the garbage\ncollector, " + "which frees memory " * 8)
+
+    rules = moderator_client.get("/admin/responses/containsrule/").content.decode()
+    terms = moderator_client.get("/admin/glossary/term/").content.decode()
+
+    # A moderator scans one line per row: the reply in 60 characters, the definition in 80.
+    assert "Proverbs: Clear is better than clever. Clear is better than…" in rules
+    assert "Clear is better than clever. Clear is better than clever. Clear" not in rules
+    definition = "the garbage collector, which frees memory which frees memory which frees memory…"
+    assert definition in terms

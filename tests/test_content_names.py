@@ -5,7 +5,8 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
 from glossary.models import Term
-from responses.models import CannedResponse, ClaimedName, ContainsRule
+from responses.claims import ClaimedName
+from responses.models import CannedResponse, ContainsRule
 from tests.factories import CannedResponseFactory as Canned
 from tests.factories import ClaimedNameFactory, ContainsRuleFactory, TermFactory
 

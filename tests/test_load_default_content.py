@@ -7,10 +7,10 @@ from django.core.management import call_command
 
 from glossary.models import Term
 from responses import defaults
+from responses.claims import ClaimedName
 from responses.index import get_index
 from responses.models import (
     CannedResponse,
-    ClaimedName,
     ContainsRule,
     PlaygroundDeniedChannel,
     RecommendedChannel,

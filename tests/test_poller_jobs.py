@@ -4,7 +4,7 @@ from datetime import UTC, datetime
 
 import pytest
 
-from gopherbot.local_redis import free_port
+from localdev.local_redis import free_port
 from pollers import jobs, state
 from slackapi.channels import channel_id, refresh_channel_cache
 from tests.fixtures.outside import recording

@@ -1,3 +1,4 @@
+import logging
 import os
 import subprocess
 import sys
@@ -8,10 +9,17 @@ from pathlib import Path
 from django.conf import settings
 from rq import SimpleWorker
 from rq.job import Job, JobStatus
+from rq.results import Result
 
 from gopherbot.connections import get_queue, get_redis
 from pollers import state
-from pollers.schedule import PERIODIC_JOBS, get_scheduler, register_jobs, scheduled_jobs
+from pollers.schedule import (
+    PERIODIC_JOBS,
+    RESULT_TTL,
+    get_scheduler,
+    register_jobs,
+    scheduled_jobs,
+)
 from tests.fixtures.outside import recording
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -129,3 +137,35 @@ def test_the_scheduler_loop_enqueues_the_jobs_and_a_worker_runs_them(outside, sl
     next_runs = schedule()
     assert set(next_runs) == set(JOB_IDS)
     assert next_runs["gopherbot-poller-gotime"][2] > datetime.now(UTC)
+
+
+def test_a_periodic_run_keeps_its_result_for_a_bounded_time_and_logs_no_warning(
+    outside, slack, caplog
+):
+    outside.route("/changes/", recording("gerrit/merged_changes.json"))
+    outside.route("/live/status", recording("changelog/live_status_offline.json"))
+    outside.route(
+        "/api/v1/accounts/109349735213354404/statuses", recording("mastodon/statuses.json")
+    )
+    scheduler = get_scheduler()
+    register_jobs(scheduler, now=NOW)
+    scheduler.enqueue_jobs()  # what the scheduler loop does with the jobs that are due
+    queue = get_queue(settings.QUEUE_DEFAULT)
+    assert queue.count == len(PERIODIC_JOBS)
+    worker_log = logging.getLogger("rq.worker")  # logs to the console only, not to the root
+    worker_log.addHandler(caplog.handler)
+    try:
+        SimpleWorker([queue], connection=get_redis()).work(burst=True)
+    finally:
+        worker_log.removeHandler(caplog.handler)
+
+    assert caplog.text.count("Job OK") == len(PERIODIC_JOBS), caplog.text
+    assert "never expire" not in caplog.text
+    for periodic in PERIODIC_JOBS:
+        job = Job.fetch(periodic.job_id, connection=get_redis())
+        assert job.get_status() == JobStatus.FINISHED
+        # The result goes after a while; the job's definition, kept with it, outlives the
+        # gap to its next run by far.
+        for key in (job.key, Result.get_key(job.id)):
+            assert 100 * periodic.interval < get_redis().ttl(key) <= RESULT_TTL
+    assert set(schedule()) == set(JOB_IDS)

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from gateway.signing import sign
-from gopherbot.local_redis import LocalRedis, free_port
+from localdev.local_redis import LocalRedis, free_port
 from localdev.processes import procfile_command, running, wait_for_http
 from tests.slack_events import encode, event_callback
 

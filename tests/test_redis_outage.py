@@ -9,7 +9,7 @@ import redis
 from rq import Queue
 
 from gateway.delivery import delivery_key
-from gopherbot.local_redis import LocalRedis, free_port
+from localdev.local_redis import LocalRedis, free_port
 from localdev.processes import procfile_command, running, wait_for_http
 from tests.slack_events import encode, event_callback, signed_headers
 

@@ -31,10 +31,6 @@ def test_a_reply_can_unfurl():
     assert (params["unfurl_links"], params["unfurl_media"]) == (True, True)
 
 
-def test_a_reply_to_the_requester_names_them_first():
-    assert replies.post_to(message(), "hello").params["text"] == "<@U0ALICE> hello"
-
-
 def test_a_reply_with_mentions_names_the_other_users_first():
     call = replies.post_with_mentions(message("<@U0GOPHERBOT> go tour <@U0BOB> <@U0CAROL>"), "hi")
     assert call.params["text"] == "<@U0BOB> <@U0CAROL> hi"

@@ -14,7 +14,7 @@ import psutil
 import pytest
 from django.core.management import CommandError, call_command
 
-from gopherbot.local_redis import free_port
+from localdev.local_redis import free_port
 from localdev.processes import ROOT, procfile_command
 from localdev.state import RunState, read_state, write_state
 
@@ -87,7 +87,7 @@ def test_the_whole_bot_answers_a_chat_and_stops_on_ctrl_c(tmp_path):
     try:
         wait_until_running(runbot, env, log)
         descendants = psutil.Process(runbot.pid).children(recursive=True)
-        commands = " ".join(" ".join(p.cmdline()) for p in descendants)
+        commands = " ".join(_command_line(p) for p in descendants)
         for expected in (
             "redis-server",
             "gunicorn gopherbot.wsgi",
@@ -130,7 +130,7 @@ def test_the_whole_bot_answers_a_chat_and_stops_on_ctrl_c(tmp_path):
     assert log.read_text().rstrip().endswith("everything stopped")
 
 
-def test_runbot_refuses_to_run_in_production(tmp_path):
+def test_runbot_does_not_exist_in_production(tmp_path):
     env = local_env(
         tmp_path,
         ENV="production",
@@ -146,12 +146,19 @@ def test_runbot_refuses_to_run_in_production(tmp_path):
         manage("runbot"), cwd=ROOT, env=env, capture_output=True, text=True, timeout=30
     )
 
+    # The local tooling is not even installed in production.
     assert result.returncode == 1
-    assert "runbot is for local runs only and refuses to start with ENV=production" in (
-        result.stderr
-    )
+    assert "Unknown command: 'runbot'" in result.stderr
     assert result.stdout == ""
     assert not (tmp_path / "var").exists()
+
+
+def _command_line(process: psutil.Process) -> str:
+    # A short-lived child (a migrate run, say) may end between listing and reading it.
+    try:
+        return " ".join(process.cmdline())
+    except (psutil.NoSuchProcess, psutil.ZombieProcess):
+        return ""
 
 
 def _alive(process: psutil.Process) -> bool:

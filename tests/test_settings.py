@@ -37,6 +37,16 @@ def test_local_defaults_need_no_configuration():
     assert result.stdout.strip() == "development False django.db.backends.sqlite3"
 
 
+def test_without_a_bot_token_a_local_run_uses_the_standins_token():
+    result = load_settings({}, "s.SLACK_USES_STANDIN, s.SLACK_BOT_TOKEN == s.SLACK_STANDIN_TOKEN")
+    assert result.stdout.strip() == "True True", result.stderr
+
+
+def test_a_real_token_is_never_replaced_by_the_standins():
+    result = load_settings({"GOPHER_SLACK_BOT_ACCESS_TOKEN": "xoxb-dev"}, "s.SLACK_BOT_TOKEN")
+    assert result.stdout.strip() == "xoxb-dev", result.stderr
+
+
 def test_production_names_every_missing_secret():
     result = load_settings({"ENV": "production"}, "1")
     assert result.returncode != 0

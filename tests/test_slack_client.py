@@ -1,12 +1,18 @@
+import os
 import socket
+import subprocess
+import sys
 import threading
 import time
+from pathlib import Path
 
 import pytest
 from slack_sdk.errors import SlackApiError
 
 from slackapi import client as slack_client
 from slackapi.client import build_client, get_client, reset_client
+
+ROOT = Path(__file__).resolve().parent.parent
 
 
 def wait_for(predicate, timeout: float = 5.0) -> None:
@@ -31,11 +37,26 @@ def test_it_adds_the_trailing_slash_the_base_url_needs(slack, settings):
     assert len(slack.calls_to("auth.test")) == 1
 
 
-def test_local_runs_without_a_token_use_the_standin_token(slack, settings):
-    settings.SLACK_BOT_TOKEN = ""
-    settings.SLACK_USES_STANDIN = True
+def test_a_local_run_without_a_token_talks_to_the_standin_with_its_token(slack):
+    # A fresh process, as `manage.py runbot` starts them: no GOPHER_SLACK_BOT_ACCESS_TOKEN.
+    code = (
+        "import django; django.setup(); from slackapi.client import get_client; "
+        "print(get_client().auth_test()['user_id'])"
+    )
+    env = {
+        "PATH": "/usr/bin:/bin",
+        "DJANGO_SETTINGS_MODULE": "gopherbot.settings",
+        "GOPHER_SLACK_API_URL": slack.url,
+        "REDIS_URL": os.environ["REDIS_URL"],
+    }
+    result = subprocess.run(
+        [sys.executable, "-c", code], env=env, cwd=ROOT, capture_output=True, text=True, timeout=60
+    )
 
-    assert get_client().auth_test()["user_id"] == "U0GOPHERBOT"
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "U0GOPHERBOT"
+    [call] = slack.calls_to("auth.test")
+    assert call.headers["authorization"] == f"Bearer {slack.token}"
 
 
 def test_it_keeps_one_client_per_process(slack, monkeypatch):

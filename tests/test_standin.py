@@ -12,7 +12,7 @@ from django.core.management import CommandError, call_command
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
-from slackapi.standin import SEED_CHANNELS, SlackStandIn
+from localdev.standin import SEED_CHANNELS, SlackStandIn
 
 ROOT = Path(__file__).resolve().parent.parent
 

@@ -6,7 +6,7 @@ import urllib.request
 
 from rq import Queue
 
-from gopherbot.local_redis import free_port
+from localdev.local_redis import free_port
 from localdev.processes import procfile_command, running, wait_for_http
 from tests.slack_events import encode, event_callback, signed_headers
 

@@ -8,12 +8,13 @@ from pathlib import Path
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from gopherbot.local_redis import LocalRedis
 from localdev.accounts import LOCAL_ADMIN_USERNAME, ensure_local_admin, new_password
+from localdev.local_redis import LocalRedis
 from localdev.processes import procfile_command
+from localdev.standin import Call, SlackStandIn
 from localdev.state import RunState, read_state, remove_state, write_state
 from localdev.supervisor import Output, Supervisor, describe_exit, run_once
-from slackapi.standin import Call, SlackStandIn
+from slackapi.text import one_line
 
 PROCESSES = ("web", "worker", "scheduler")
 SETUP_STEPS = (
@@ -113,7 +114,7 @@ class Command(BaseCommand):
     def echo_call(self, call: Call) -> None:
         params = call.params
         summary = " ".join(
-            f"{key}={_short(params[key])}"
+            f"{key}={one_line(str(params[key]), 60)!r}"
             for key in ("channel", "user", "users", "name", "timestamp", "text")
             if params.get(key)
         )
@@ -188,11 +189,6 @@ def _answers_200(url: str) -> bool:
             return response.status == 200
     except (urllib.error.URLError, OSError):
         return False
-
-
-def _short(value: object, limit: int = 60) -> str:
-    text = str(value).replace("\n", " ")
-    return repr(text if len(text) <= limit else text[: limit - 1] + "…")
 
 
 def _relative(path: Path) -> str:

@@ -3,7 +3,7 @@ import threading
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from slackapi.standin import STANDIN_TOKEN, Call, SlackStandIn
+from localdev.standin import Call, SlackStandIn
 
 
 class Command(BaseCommand):
@@ -11,7 +11,11 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("--port", type=int, default=0, help="port to bind (default: any)")
-        parser.add_argument("--token", default=STANDIN_TOKEN, help="the bot token it accepts")
+        parser.add_argument(
+            "--token",
+            default=settings.SLACK_STANDIN_TOKEN,
+            help="the bot token it accepts (default: the one a local run without a token uses)",
+        )
 
     def handle(self, *args, port: int, token: str, **options):
         if settings.PRODUCTION:

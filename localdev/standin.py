@@ -24,9 +24,8 @@ from urllib.parse import parse_qsl, quote, urlsplit
 
 from slackapi.text import MAX_MESSAGE_CHARS
 
-log = logging.getLogger("slackapi.standin")
+log = logging.getLogger("localdev.standin")
 
-STANDIN_TOKEN = "xoxb-standin"  # noqa: S105 (not a secret: only the stand-in accepts it)
 DEFAULT_TEAM_ID = "T0LOCALTEAM"
 
 BOT_USER_ID = "U0GOPHERBOT"
@@ -129,14 +128,14 @@ class SlackStandIn:
         self,
         port: int = 0,
         *,
-        token: str = STANDIN_TOKEN,
+        token: str | None = None,
         team_id: str | None = None,
         host: str = "127.0.0.1",
         on_call: Callable[[Call], None] | None = None,
     ):
         self.host = host
         self.port = port
-        self.token = token
+        self.token = token or _configured_token()
         self.team_id = team_id or _configured_team_id()
         self.on_call = on_call
         self.calls: list[Call] = []
@@ -715,6 +714,12 @@ def _configured_team_id() -> str:
     if not settings.configured:
         return DEFAULT_TEAM_ID
     return getattr(settings, "SLACK_TEAM_ID", "") or DEFAULT_TEAM_ID
+
+
+def _configured_token() -> str:
+    from django.conf import settings
+
+    return settings.SLACK_STANDIN_TOKEN
 
 
 def _in_production() -> bool:
