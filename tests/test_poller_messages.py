@@ -11,6 +11,8 @@ def change(**fields) -> Change:
         "subject": "net/http: set Content-Length on 304 responses",
         "message": "net/http: set Content-Length on 304 responses\n\nFixes #66940\n",
         "change_id": "I9a0b1c2d3e4f5a6b7c8d9e0f1a2b3c4d5e6f7a8b",
+        "submitted": datetime(2024, 5, 14, 15, 20, 41, tzinfo=UTC),
+        "updated": datetime(2024, 5, 14, 15, 20, 41, tzinfo=UTC),
     }
     values.update(fields)
     return Change(**values)
