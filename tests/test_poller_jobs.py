@@ -478,6 +478,8 @@ def test_the_first_social_run_shares_only_the_newest_status(outside, cached):
             "channel": "C0GOTIMEFM",
             "text": f"<https://changelog.social/@gotime/{NEWEST_STATUS}>",
             "username": "Changelog",
+            "icon_url": "https://cdn.changelog.social/accounts/avatars/109/365/688/871/983/824/"
+            "original/5d1bcf4960706353.png",
             "unfurl_links": True,
             "unfurl_media": True,
         }
