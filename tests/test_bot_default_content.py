@@ -64,6 +64,7 @@ def test_the_default_newbies_welcome(defaults):
     defaults.deliver({"type": "member_joined_channel", "user": "U0CAROL", "channel": "C0NEWBIES"})
     (params,) = defaults.sent("chat.postEphemeral")
     assert params["user"] == "U0CAROL"
+    assert params["text"].startswith("<@U0CAROL> Welcome to <#C0NEWBIES>!")
     assert "<@U0GOPHERBOT>" in params["text"] and "newbie resources" in params["text"]
 
 
