@@ -54,10 +54,12 @@ def define_reply(
         # Only the fixed hint is rendered: a `{#...}` the member wrote stays as written.
         hint = render_channel_links(UNKNOWN_HINT, channel_id)
         return DefineReply(f"Sorry, I don't know `{escape(wanted)}` yet. {hint}", to_asker=True)
+    # The definition is the moderators' text: its `{#channel}` links are rendered.
+    definition = render_channel_links(found.definition, channel_id)
     if found.alias_used:
-        text = f"`{found.term}`, or `{found.alias_used}`, is {found.definition}"
+        text = f"`{found.term}`, or `{found.alias_used}`, is {definition}"
     else:
-        text = f"`{found.term}` is {found.definition}"
+        text = f"`{found.term}` is {definition}"
     return DefineReply(text, to_asker=False)
 
 

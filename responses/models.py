@@ -141,9 +141,9 @@ class CannedResponse(ContentModel):
                     errors.setdefault(field, []).append(
                         f"“{name}” starts like the built-in “{prefix}” command."
                     )
-        text_problems = channel_link_errors(self.text)
-        if text_problems:
-            errors["text"] = text_problems
+        for field in ("description", "text"):
+            if problems := channel_link_errors(getattr(self, field)):
+                errors[field] = problems
         if errors:
             raise ValidationError(errors)
 
@@ -282,6 +282,11 @@ class RecommendedChannel(NamedChannel, ContentModel):
 
     class Meta:
         ordering = ["order", "name"]
+
+    def clean(self) -> None:
+        super().clean()
+        if problems := channel_link_errors(self.description):
+            raise ValidationError({"description": problems})
 
 
 class Welcome(ContentModel):

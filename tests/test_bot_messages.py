@@ -311,6 +311,29 @@ def test_a_contains_reply_links_a_channel(bot):
     assert posted(bot) == [reply("Try <#C0GENERAL>.")]
 
 
+def test_a_definition_links_the_channels_it_names(bot):
+    from tests.factories import TermFactory
+
+    TermFactory(term="gRPC", aliases="", definition="RPC over HTTP/2; ask in {#general}.")
+    bot.deliver(dm("define GRPC"))
+    assert posted(bot) == [
+        reply("`gRPC` is RPC over HTTP/2; ask in <#C0GENERAL>.", channel="D0ALICE")
+    ]
+
+
+def test_descriptions_link_the_channels_they_name(bot):
+    from responses.models import RecommendedChannel
+    from tests.factories import CannedResponseFactory
+
+    CannedResponseFactory(trigger="rules", description="the rules ({#admin-help} for questions)")
+    RecommendedChannel.objects.filter(name="modules").update(description="see also {#general}")
+    bot.deliver(dm("help"))
+    bot.deliver(dm("channels"))
+    help_list, channels = (p["attachments"][0]["text"] for p in posted(bot))
+    assert "• `rules` - the rules (<#C0ADMINHELP> for questions)" in help_list
+    assert "- <#C0MODULES>: see also <#C0GENERAL>" in channels
+
+
 def test_define_without_a_term_says_how(bot):
     bot.deliver(dm("define"))
     assert posted(bot) == [

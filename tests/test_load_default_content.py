@@ -17,7 +17,7 @@ from responses.models import (
     Welcome,
 )
 from responses.welcome import template_errors
-from tests.factories import CannedResponseFactory
+from tests.factories import CannedResponseFactory, TermFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -329,6 +329,17 @@ def test_a_moderators_own_entry_with_a_default_name_is_kept_unless_forced():
     assert CannedResponse.objects.get(trigger="books").text == "Ours."
     load("--force")
     assert CannedResponse.objects.get(trigger="books").text != "Ours."
+
+
+def test_a_moderators_term_in_another_case_counts_as_the_defaults_name():
+    TermFactory(term="Test-Driven Development", definition="Ours.")
+    out = load()
+    assert (
+        "skipped glossary term “test-driven development”: a moderator's entry has that name"
+    ) in out
+    load("--force")
+    (term,) = Term.objects.filter(term__iexact="test-driven development")
+    assert term.definition != "Ours."
 
 
 def test_a_default_whose_alias_a_moderator_took_is_skipped_with_the_reason():
