@@ -251,6 +251,12 @@ def test_a_welcome_with_an_unknown_placeholder_is_refused(moderator_client):
 # --- Help texts, Preview, the change log, the lists ---------------------------------
 
 
+def test_the_site_has_a_favicon_so_browsers_log_no_404(client):
+    response = client.get("/favicon.ico")
+    assert response.status_code == 200
+    assert b"".join(response.streaming_content).startswith(b"\x00\x00\x01\x00")  # an ICO
+
+
 def test_help_texts_are_shown_as_written(moderator_client):
     html = moderator_client.get("/admin/responses/cannedresponse/add/").content.decode()
     assert (
