@@ -160,7 +160,7 @@ def _poll_gerrit(run: Run) -> None:
     if new:
         run.finish("posted", "CLs " + ", ".join(str(c.number) for c in new) + note)
     else:
-        run.finish("nothing new", f"no CL merged since {_iso(since + LATE_MERGE_MARGIN)}{note}")
+        run.finish("nothing new", f"no CL merged since {_iso(newest_posted)}{note}")
 
 
 def _merged_since(since: float, page: sources.ChangesPage) -> tuple[list[sources.Change], bool]:

@@ -52,6 +52,8 @@ def posted_cls(merged_since: float) -> set[int]:
 
 def remember_posted_cls(merged: dict[int, datetime]) -> None:
     """Record CLs (number -> merge time) as posted, and forget those merged long before."""
+    if not merged:
+        return
     record = key(GERRIT_POSTED)
     redis = get_redis()
     redis.zadd(record, {str(number): when.timestamp() for number, when in merged.items()})

@@ -166,16 +166,47 @@ def test_more_merges_than_a_page_holds_are_all_posted_oldest_merge_first(outside
     assert len(numbers) == len(set(numbers)) == 120
     assert 800749 not in numbers
     assert (numbers[0], numbers[-1]) == (797121, 799758)  # merged 06:03:50 and 16:39:33
-    merged_at = {
-        change["_number"]: change["submitted"]
-        for name in ("merged_page_1", "merged_page_2")
-        for change in json.loads(recording(f"gerrit/{name}.json")[4:])
-    }
+    merged_at = merge_times("merged_page_1", "merged_page_2")
     assert [merged_at[n] for n in numbers] == sorted(merged_at[n] for n in numbers)
     assert numbers != sorted(numbers)  # numbers and merges are in different orders
     # Page 2 ends with merges from before 06:00 - 1 h: page 3 is never asked for.
     assert [r.query.get("S") for r in outside.requests_to("/changes/")] == [None, "100"]
     assert jobs.poll_gerrit().outcome == "nothing new"
+
+
+def merge_times(*names: str) -> dict[int, str]:
+    return {
+        change["_number"]: change["submitted"][:19]
+        for name in names
+        for change in json.loads(recording(f"gerrit/{name}.json")[4:])
+    }
+
+
+def test_after_a_long_outage_only_the_last_day_of_merges_is_posted(
+    outside, cached, settings, monkeypatch
+):
+    settings.SLACK_CHANNEL_POST_INTERVAL = 0.001
+    outside.route(GERRIT, recording("gerrit/merged_page_1.json"))
+    already_posted(*OUT_OF_ORDER, merged_at=OUT_OF_ORDER)  # a week before
+    monkeypatch.setattr(jobs, "CATCH_UP_LIMIT", 2 * 3600)  # two hours instead of a day
+
+    jobs.poll_gerrit()
+
+    # The newest merge listed is 16:39:33: those from 14:39:33 on are posted.
+    merged_at = merge_times("merged_page_1")
+    recent = {n for n, when in merged_at.items() if when >= "2024-06-10 14:39:33"}
+    assert 0 < len(recent) < len(merged_at)
+    assert set(posted_numbers(cached)) == recent
+    assert len(outside.requests_to("/changes/")) == 1
+
+
+def test_an_empty_list_on_the_first_run_posts_and_remembers_nothing(outside, cached):
+    outside.route(GERRIT, ")]}'\n[]\n")
+
+    run = jobs.poll_gerrit()
+
+    assert (run.outcome, posts(cached)) == ("first run", [])
+    assert state.newest_posted_cl() is None
 
 
 def test_it_stops_reading_gerrit_after_ten_pages(outside, cached):
