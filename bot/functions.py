@@ -7,6 +7,7 @@ from bot import replies
 from bot.context import Context
 from bot.message import Message
 from bot.replies import SlackCall
+from responses.channel_links import render_channel_links
 
 NEWBIES_CHANNEL = "newbies"
 
@@ -37,7 +38,7 @@ Finally, <https://go.dev/wiki/Learn> lists even more ways to learn Go."""
 def help_command(ctx: Context, message: Message) -> Iterator[SlackCall]:
     from responses.help import help_text
 
-    intro, commands = help_text(ctx.index, ctx.bot_user_id)
+    intro, commands = help_text(ctx.index, ctx.bot_user_id, ctx.channel_id)
     yield replies.post_with_mentions(message, intro, attachment=commands)
 
 
@@ -58,7 +59,8 @@ def recommended_channels(ctx: Context, message: Message) -> Iterator[SlackCall]:
     for channel in ctx.index.recommended_channels:
         channel_id = ctx.channel_id(channel.name)
         if channel_id:  # a channel that was renamed or archived is skipped
-            lines.append(f"- <#{channel_id}>: {channel.description}")
+            description = render_channel_links(channel.description, ctx.channel_id)
+            lines.append(f"- <#{channel_id}>: {description}")
     yield replies.post_with_mentions(
         message, "Here are the channels we recommend:", attachment="\n".join(lines)
     )

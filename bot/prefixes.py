@@ -41,11 +41,13 @@ def _package_docs(prefix: str, base: str) -> Callable[[Context, Message], Iterat
 
 
 def define(ctx: Context, message: Message) -> Iterator[SlackCall]:
-    from glossary.answers import define_answer
+    from glossary.answers import define_reply
 
-    # Looked up as written (`define r&d`); define_answer escapes it where it echoes it.
+    # Looked up as written (`define r&d`); define_reply escapes it where it echoes it.
     term = replies.unescape(message.text[len("define") :])
-    yield replies.post_with_mentions(message, define_answer(ctx.index, term, ctx.channel_id))
+    answer = define_reply(ctx.index, term, ctx.channel_id)
+    reply = replies.post_to if answer.to_asker else replies.post_with_mentions
+    yield reply(message, answer.text)
 
 
 @dataclass(frozen=True)

@@ -62,7 +62,8 @@ def post_with_mentions(
 
 
 def post_ephemeral(message: Message, text: str, *, attachment: str | None = None) -> SlackCall:
-    """A reply only the requester sees."""
+    """A reply only the requester sees, addressed to them: `<@requester> text`."""
+    text = f"{user_mention(message.user)} {text}"
     params = _post_params(message.channel, text, message.thread_ts, False, attachment)
     del params["unfurl_links"], params["unfurl_media"]  # not arguments of chat.postEphemeral
     params["user"] = message.user
@@ -70,9 +71,9 @@ def post_ephemeral(message: Message, text: str, *, attachment: str | None = None
 
 
 def ephemeral_to(channel: str, user: str, text: str) -> SlackCall:
-    """An ephemeral message to `user` in `channel`, outside any message (channel welcomes)."""
-    params = {"channel": channel, "user": user, "text": truncate(text)}
-    return SlackCall("chat.postEphemeral", params)
+    """An ephemeral message to `user` in `channel` (channel welcomes): `<@user> text`."""
+    text = truncate(f"{user_mention(user)} {text}")
+    return SlackCall("chat.postEphemeral", {"channel": channel, "user": user, "text": text})
 
 
 def direct_message(user: str, text: str, *, unfurl: bool = False) -> SlackCall:

@@ -5,12 +5,13 @@ from django.utils.safestring import SafeString
 
 from glossary.answers import define_answer
 from glossary.models import Term
+from responses.content_admin import ContentAdmin, ContentForm, updated
 from responses.index import ContentIndex, GlossaryEntry
 from responses.preview import preview_block
 from slackapi.text import one_line
 
 
-class TermForm(forms.ModelForm):
+class TermForm(ContentForm):
     class Meta:
         model = Term
         fields = ("term", "aliases", "definition")
@@ -18,9 +19,9 @@ class TermForm(forms.ModelForm):
 
 
 @admin.register(Term)
-class TermAdmin(admin.ModelAdmin):
+class TermAdmin(ContentAdmin):
     form = TermForm
-    list_display = ("term", "aliases", "short_definition", "updated_at")
+    list_display = ("term", "aliases", "short_definition", updated)
     search_fields = ("term", "aliases", "definition")
     readonly_fields = ("preview", "updated_at")
     fields = ("term", "aliases", "definition", "preview", "updated_at")
@@ -29,10 +30,7 @@ class TermAdmin(admin.ModelAdmin):
     def short_definition(self, obj: Term) -> str:
         return one_line(obj.definition, 80)
 
-    @admin.display(description="preview")
-    def preview(self, obj: Term) -> SafeString | str:
-        if obj.pk is None:
-            return "Save (and continue editing) to see the preview."
+    def answer_preview(self, obj: Term) -> SafeString:
         index = ContentIndex(
             glossary=[GlossaryEntry(obj.term, tuple(obj.alias_list), obj.definition)]
         )

@@ -223,6 +223,8 @@ STORAGES = {
     },
 }
 WHITENOISE_USE_FINDERS = not PRODUCTION
+# Files served at the site's root: the favicon browsers ask every admin page for.
+WHITENOISE_ROOT = BASE_DIR / "gopherbot" / "public"
 
 if PRODUCTION:
     # The platform terminates TLS and says so in X-Forwarded-Proto.

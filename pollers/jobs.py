@@ -19,6 +19,7 @@ from slack_sdk.errors import SlackClientError
 from gopherbot.outside import OutsideError
 from pollers import messages, sources, state
 from pollers.posting import PollerError, Run, post
+from slackapi.pacing import ChannelBusy
 
 log = logging.getLogger("pollers")
 
@@ -57,7 +58,8 @@ def _run(job: str, body: Callable[..., None], *, dry_run: bool, **kwargs) -> Run
             run.finish("skipped", "another run holds the lock")
             return run
         body(run, **kwargs)
-    except (OutsideError, PollerError, SlackClientError, OSError) as error:
+    # ChannelBusy: the channel's posts are paced and booked too far ahead; the next run goes on.
+    except (OutsideError, PollerError, SlackClientError, ChannelBusy, OSError) as error:
         run.finish("failed", f"{type(error).__name__}: {error}")
     except BaseException as error:
         run.finish("failed", f"{type(error).__name__}: {error}")
@@ -114,27 +116,75 @@ def _refresh_channels(run: Run) -> None:
 
 
 # --- Gerrit merged CLs -----------------------------------------------------------
+#
+# Gerrit lists merged CLs most recently updated first. A CL's number tells when it was
+# created, not when it merged (an older CL often merges after a newer one), so the
+# poller keeps no "last number": it remembers each CL it posts, with its merge time
+# (pollers.state). A run reads the list back to shortly before the newest merge it has
+# posted and posts every CL merged since that it has not posted yet, oldest merge first,
+# remembering each one as soon as it is posted. Any order of numbers and merges, a
+# restart, a failed run or a second scheduler (the lock) then posts each CL once.
+
+# A merge can reach Gerrit's list a little after its submit time: look back this far.
+LATE_MERGE_MARGIN = 60 * 60
+# After an outage, CLs merged this long before the newest one listed are not posted.
+CATCH_UP_LIMIT = 24 * 60 * 60
+# A safety net against a list that never ends; ten pages hold a few days of merges.
+MAX_PAGES = 10
 
 
 def _poll_gerrit(run: Run) -> None:
-    changes = sources.merged_changes()
-    last = state.load(state.GERRIT_LAST_NUMBER)
-    if not changes:
-        run.finish("nothing new", "Gerrit listed no merged changes")
+    first_page = sources.merged_changes()
+    newest_posted = state.newest_posted_cl()
+    if newest_posted is None:
+        # First run: what is listed now merged before the bot was watching.
+        _remember(run, first_page.changes)
+        run.finish(
+            "first run",
+            f"remembered the {len(first_page.changes)} CLs listed as already announced; "
+            "posted nothing",
+        )
         return
-    if last is None:
-        newest = max(change.number for change in changes)
-        _save(run, state.GERRIT_LAST_NUMBER, newest)
-        run.finish("first run", f"saved CL {newest} as the last one seen; posted nothing")
-        return
-    new = sorted((c for c in changes if c.number > int(last)), key=lambda c: c.number)
+    newest_listed = max((c.submitted.timestamp() for c in first_page.changes), default=0.0)
+    since = max(newest_posted - LATE_MERGE_MARGIN, newest_listed - CATCH_UP_LIMIT)
+    merged, cut_short = _merged_since(since, first_page)
+    posted = state.posted_cls(merged_since=since)
+    new = sorted(
+        (change for change in merged if change.number not in posted),
+        key=lambda change: (change.submitted, change.number),
+    )
     for change in new:
         post(run, messages.GERRIT_CHANNEL, messages.merged_change(change))
-        _save(run, state.GERRIT_LAST_NUMBER, change.number)
+        _remember(run, [change])
+    note = f"; stopped reading after {MAX_PAGES} pages" if cut_short else ""
     if new:
-        run.finish("posted", "CLs " + ", ".join(str(c.number) for c in new))
+        run.finish("posted", "CLs " + ", ".join(str(c.number) for c in new) + note)
     else:
-        run.finish("nothing new", f"no CL merged after {last}")
+        run.finish("nothing new", f"no CL merged since {_iso(newest_posted)}{note}")
+
+
+def _merged_since(since: float, page: sources.ChangesPage) -> tuple[list[sources.Change], bool]:
+    """The CLs merged at or after `since`, reading on from `page`; True when cut short."""
+    found: dict[int, sources.Change] = {}
+    read, pages = 0, 1
+    while True:
+        # Paging by offset can list a CL twice (others were updated meanwhile): keep one.
+        found.update((change.number, change) for change in page.changes)
+        read += len(page.changes)
+        # Changes come most recently updated first, and a CL is updated when it merges:
+        # once a page ends before `since`, no later page holds a merge after it.
+        ended = not page.more or not page.changes or page.changes[-1].updated.timestamp() < since
+        if ended or pages == MAX_PAGES:
+            break
+        page = sources.merged_changes(skip=read)
+        pages += 1
+    merged = [change for change in found.values() if change.submitted.timestamp() >= since]
+    return merged, not ended
+
+
+def _remember(run: Run, changes: list[sources.Change]) -> None:
+    if not run.dry_run:
+        state.remember_posted_cls({change.number: change.submitted for change in changes})
 
 
 # --- Go Time live ------------------------------------------------------------------

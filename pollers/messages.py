@@ -8,6 +8,14 @@ GOTIME_CHANNEL = "gotimefm"
 
 GOTIME_LIVE_TEXT = ":tada: GoTimeFM is now live :tada:"
 
+# Go Time's posts go out as "Changelog" with Changelog's avatar, as the Go bot's did
+# (the @changelog account's avatar on changelog.social's CDN).
+CHANGELOG_NAME = "Changelog"
+CHANGELOG_AVATAR_URL = (
+    "https://cdn.changelog.social/accounts/avatars/109/365/688/871/983/824/original/"
+    "5d1bcf4960706353.png"
+)
+
 
 def cl_link(number: int) -> str:
     return f"https://go.dev/cl/{number}/"
@@ -41,7 +49,8 @@ def gotime_live() -> dict:
 def gotime_status(status: Status) -> dict:
     return {
         "text": f"<{status.url}>",
-        "username": "Changelog",
+        "username": CHANGELOG_NAME,
+        "icon_url": CHANGELOG_AVATAR_URL,
         "unfurl_links": True,
         "unfurl_media": True,
     }

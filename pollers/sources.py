@@ -15,7 +15,10 @@ from gopherbot.outside import OutsideError, get_json
 # https://gerrit-review.googlesource.com/Documentation/rest-api.html#output
 GERRIT_PREFIX = b")]}'"
 # O=12: CURRENT_REVISION (0x4) | CURRENT_COMMIT (0x8), so each change carries its commit message.
-GERRIT_MERGED_PATH = "/changes/?q=status:merged&O=12&n=100"
+# Gerrit lists the most recently updated changes first, GERRIT_PAGE_SIZE at a time; S= skips.
+# https://gerrit-review.googlesource.com/Documentation/rest-api-changes.html#list-changes
+GERRIT_PAGE_SIZE = 100
+GERRIT_MERGED_PATH = f"/changes/?q=status:merged&O=12&n={GERRIT_PAGE_SIZE}"
 LIVE_STATUS_PATH = "/live/status"
 GOTIME_COUNTDOWN_PATH = "/slack/countdown/gotime"
 # The @gotime account on changelog.social.
@@ -30,6 +33,14 @@ class Change:
     subject: str
     message: str
     change_id: str
+    submitted: datetime  # when it was merged
+    updated: datetime  # its last change of any kind (a comment after the merge, too)
+
+
+@dataclass(frozen=True)
+class ChangesPage:
+    changes: list[Change]
+    more: bool  # Gerrit has more changes after these (`_more_changes` on the last one)
 
 
 @dataclass(frozen=True)
@@ -47,16 +58,19 @@ def _garbage(url: str, what: str) -> OutsideError:
     return OutsideError(f"GET {url}: {what}", retryable=False)
 
 
-def merged_changes() -> list[Change]:
-    """The latest merged CLs, newest first."""
+def merged_changes(skip: int = 0) -> ChangesPage:
+    """One page of merged CLs, most recently updated first, after skipping `skip` of them."""
     url = _url(settings.GERRIT_URL, GERRIT_MERGED_PATH)
+    if skip:
+        url += "&" + urlencode({"S": skip})
     data = get_json(url, strip_prefix=GERRIT_PREFIX)
     if not isinstance(data, list):
         raise _garbage(url, "expected a list of changes")
     try:
-        return [_change(item) for item in data]
+        changes = [_change(item) for item in data]
     except (KeyError, TypeError, ValueError) as error:
         raise _garbage(url, f"malformed change ({error!r})") from None
+    return ChangesPage(changes, more=bool(data) and data[-1].get("_more_changes") is True)
 
 
 def _change(item: dict) -> Change:
@@ -66,12 +80,15 @@ def _change(item: dict) -> Change:
         raise ValueError("_number or subject")
     revision = item.get("revisions", {}).get(item.get("current_revision"), {})
     message = revision.get("commit", {}).get("message") or subject
+    updated = _parse_time(item["updated"])
     return Change(
         number=number,
         project=str(item["project"]),
         subject=subject,
         message=str(message),
         change_id=str(item.get("change_id", "")),
+        submitted=_parse_time(item["submitted"]) if item.get("submitted") else updated,
+        updated=updated,
     )
 
 
@@ -125,6 +142,7 @@ def _status(item: dict) -> Status:
 
 
 def _parse_time(value: str) -> datetime:
+    """An ISO 8601 time; Gerrit's `2024-05-14 16:58:12.000000000` (UTC, nanoseconds) too."""
     parsed = datetime.fromisoformat(value)
     if parsed.tzinfo is None:
         parsed = parsed.replace(tzinfo=UTC)

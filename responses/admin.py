@@ -6,7 +6,9 @@ from django.urls import NoReverseMatch, reverse
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString
 
+from bot import replies
 from responses.channel_links import CHANNEL_LINK, render_channel_links
+from responses.content_admin import ContentAdmin, ContentForm, updated
 from responses.help import command_line
 from responses.index import Command
 from responses.index import RecommendedChannel as ChannelValue
@@ -26,7 +28,6 @@ admin.site.site_header = "gopherbot admin"
 admin.site.site_title = "gopherbot admin"
 admin.site.index_title = "Content and moderation"
 
-SAVE_FIRST = "Save (and continue editing) to see the preview."
 LINKED_BY_ID = "In Slack, channel references link to the channels by their ids."
 ONE_LINE = forms.TextInput(attrs={"size": 80})
 
@@ -38,7 +39,7 @@ def channel_preview(text: str, note: str) -> tuple[str, str]:
     return render_channel_links(text, lambda name: name), f"{note} {LINKED_BY_ID}"
 
 
-class CannedResponseForm(forms.ModelForm):
+class CannedResponseForm(ContentForm):
     class Meta:
         model = CannedResponse
         fields = (
@@ -51,20 +52,13 @@ class CannedResponseForm(forms.ModelForm):
             "unfurl_links",
         )
         widgets = {"aliases": ONE_LINE, "description": ONE_LINE}
+        help_texts = {"description": "One line, shown in `help`; {#channel-name} links a channel."}
 
 
 @admin.register(CannedResponse)
-class CannedResponseAdmin(admin.ModelAdmin):
+class CannedResponseAdmin(ContentAdmin):
     form = CannedResponseForm
-    list_display = (
-        "trigger",
-        "aliases",
-        "description",
-        "enabled",
-        "show_in_help",
-        "unfurl_links",
-        "updated_at",
-    )
+    list_display = ("trigger", "aliases", "description", "behaviour", updated)
     list_filter = ("enabled", "show_in_help", "unfurl_links")
     search_fields = ("trigger", "aliases", "description", "text")
     readonly_fields = ("preview", "updated_at")
@@ -74,10 +68,17 @@ class CannedResponseAdmin(admin.ModelAdmin):
         ("What the bot answers", {"fields": ("preview", "updated_at")}),
     )
 
-    @admin.display(description="preview")
-    def preview(self, obj: CannedResponse) -> SafeString | str:
-        if obj.pk is None:
-            return SAVE_FIRST
+    @admin.display(description="behaviour")
+    def behaviour(self, obj: CannedResponse) -> str:
+        """The three switches in one column (three were too wide for the list)."""
+        parts = ["answers" if obj.enabled else "disabled"]
+        if not obj.show_in_help:
+            parts.append("not in help")
+        if obj.unfurl_links:
+            parts.append("link previews")
+        return ", ".join(parts)
+
+    def answer_preview(self, obj: CannedResponse) -> SafeString:
         command = Command(
             trigger=obj.trigger,
             aliases=tuple(obj.alias_list),
@@ -96,7 +97,7 @@ class CannedResponseAdmin(admin.ModelAdmin):
         return preview_block(*channel_preview(obj.text, note))
 
 
-class ContainsRuleForm(forms.ModelForm):
+class ContainsRuleForm(ContentForm):
     class Meta:
         model = ContainsRule
         fields = (
@@ -128,17 +129,9 @@ class KindFilter(admin.SimpleListFilter):
 
 
 @admin.register(ContainsRule)
-class ContainsRuleAdmin(admin.ModelAdmin):
+class ContainsRuleAdmin(ContentAdmin):
     form = ContainsRuleForm
-    list_display = (
-        "name",
-        "triggers",
-        "answer",
-        "mention_required",
-        "chance",
-        "enabled",
-        "updated_at",
-    )
+    list_display = ("name", "triggers", "answer", "when", updated)
     list_filter = ("enabled", KindFilter, "mention_required")
     search_fields = ("name", "triggers", "reactions", "reply")
     readonly_fields = ("preview", "updated_at")
@@ -155,14 +148,16 @@ class ContainsRuleAdmin(admin.ModelAdmin):
             return one_line(obj.reply, 60)
         return " ".join(f":{name}:" for name in obj.reaction_list)
 
-    @admin.display(description="chance", ordering="chance_one_in")
-    def chance(self, obj: ContainsRule) -> str:
-        return "always" if obj.chance_one_in == 1 else f"1 in {obj.chance_one_in}"
+    @admin.display(description="when")
+    def when(self, obj: ContainsRule) -> str:
+        """Enabled, mention and chance in one column (three were too wide for the list)."""
+        parts = [] if obj.enabled else ["disabled"]
+        parts.append("always" if obj.chance_one_in == 1 else f"1 in {obj.chance_one_in}")
+        if obj.mention_required:
+            parts.append("if mentioned")
+        return ", ".join(parts)
 
-    @admin.display(description="preview")
-    def preview(self, obj: ContainsRule) -> SafeString | str:
-        if obj.pk is None:
-            return SAVE_FIRST
+    def answer_preview(self, obj: ContainsRule) -> SafeString:
         when = "A message containing " + " or ".join(f"“{t}”" for t in obj.trigger_list)
         if obj.mention_required:
             when += " and mentioning the bot"
@@ -176,15 +171,23 @@ class ContainsRuleAdmin(admin.ModelAdmin):
         return format_html("<p>{} gets the reactions {}.</p>", when, reactions)
 
 
+class RecommendedChannelForm(ContentForm):
+    class Meta:
+        model = RecommendedChannel
+        fields = ("name", "description", "in_welcome", "order")
+        help_texts = {"description": "{#channel-name} links to a channel."}
+
+
 @admin.register(RecommendedChannel)
 class RecommendedChannelAdmin(admin.ModelAdmin):
+    form = RecommendedChannelForm
     list_display = ("name", "description", "in_welcome", "order")
     list_editable = ("description", "in_welcome", "order")
     list_filter = ("in_welcome",)
     search_fields = ("name", "description")
 
 
-class WelcomeForm(forms.ModelForm):
+class WelcomeForm(ContentForm):
     class Meta:
         model = Welcome
         fields = ("kind", "channel", "template", "enabled")
@@ -192,18 +195,15 @@ class WelcomeForm(forms.ModelForm):
 
 
 @admin.register(Welcome)
-class WelcomeAdmin(admin.ModelAdmin):
+class WelcomeAdmin(ContentAdmin):
     form = WelcomeForm
-    list_display = ("__str__", "kind", "channel", "enabled", "updated_at")
+    list_display = ("__str__", "kind", "enabled", updated)
     list_filter = ("kind", "enabled")
     search_fields = ("channel", "template")
     readonly_fields = ("preview", "updated_at")
     fields = ("kind", "channel", "template", "enabled", "preview", "updated_at")
 
-    @admin.display(description="preview")
-    def preview(self, obj: Welcome) -> SafeString | str:
-        if obj.pk is None:
-            return SAVE_FIRST
+    def answer_preview(self, obj: Welcome) -> SafeString:
         channels = [
             ChannelValue(name=c.name, description=c.description, in_welcome=c.in_welcome)
             for c in RecommendedChannel.objects.all()
@@ -215,12 +215,17 @@ class WelcomeAdmin(admin.ModelAdmin):
             channel_id=lambda name: name,
             recommended=channels,
         )
-        return preview_block(text, LINKED_BY_ID)
+        if obj.kind == Welcome.TEAM_JOIN:
+            return preview_block(text, f"Sent as a direct message. {LINKED_BY_ID}")
+        # Only the member sees it, addressed to them (here "member").
+        text = replies.ephemeral_to(obj.channel, "member", text).params["text"]
+        return preview_block(text, f"Only the member joining sees it. {LINKED_BY_ID}")
 
 
 @admin.register(PlaygroundDeniedChannel)
 class PlaygroundDeniedChannelAdmin(admin.ModelAdmin):
-    list_display = ("name", "note", "updated_at")
+    form = ContentForm
+    list_display = ("name", "note", updated)
     search_fields = ("name", "note")
 
 
@@ -230,13 +235,37 @@ def content_types() -> list[ContentType]:
     return [ContentType.objects.get_for_model(apps.get_model(label)) for label in CONTENT_MODELS]
 
 
+def kind_of(content_type: ContentType) -> str:
+    model = content_type.model_class()
+    return str(model._meta.verbose_name) if model else content_type.model
+
+
+class LoggedContentTypeFilter(admin.SimpleListFilter):
+    """The kinds of content the log has entries for, not every type Django knows."""
+
+    title = "content type"
+    parameter_name = "content_type"
+
+    def lookups(self, request, model_admin):
+        logged = model_admin.get_queryset(request).values("content_type")
+        types = ContentType.objects.filter(pk__in=logged)
+        return sorted(((str(t.pk), kind_of(t)) for t in types), key=lambda choice: choice[1])
+
+    def queryset(self, request, queryset):
+        return queryset.filter(content_type_id=self.value()) if self.value() else queryset
+
+
 @admin.register(LogEntry)
 class LogEntryAdmin(admin.ModelAdmin):
     """Who changed what, from the admin's own log. Read-only."""
 
     date_hierarchy = "action_time"
-    list_display = ("action_time", "user", "content_type", "changed_object", "action", "change")
-    list_filter = ("action_flag", "content_type", "user")
+    list_display = ("action_time", "user", "what", "change")
+    list_filter = (
+        "action_flag",
+        LoggedContentTypeFilter,
+        ("user", admin.RelatedOnlyFieldListFilter),  # people with entries only
+    )
     search_fields = ("object_repr", "change_message", "user__username")
 
     def get_queryset(self, request):
@@ -254,7 +283,13 @@ class LogEntryAdmin(admin.ModelAdmin):
     def has_delete_permission(self, request, obj=None) -> bool:
         return False
 
-    @admin.display(description="object")
+    @admin.display(description="what")
+    def what(self, entry: LogEntry) -> SafeString:
+        """`changed canned response “books”` (the object linked): one column for three."""
+        return format_html(
+            "{} {} {}", self.action(entry), kind_of(entry.content_type), self.changed_object(entry)
+        )
+
     def changed_object(self, entry: LogEntry) -> SafeString | str:
         if entry.is_deletion():
             return entry.object_repr
@@ -267,7 +302,6 @@ class LogEntryAdmin(admin.ModelAdmin):
             return entry.object_repr
         return format_html('<a href="{}">{}</a>', url, entry.object_repr)
 
-    @admin.display(description="action", ordering="action_flag")
     def action(self, entry: LogEntry) -> str:
         return {1: "added", 2: "changed", 3: "deleted"}.get(entry.action_flag, "?")
 

@@ -132,8 +132,8 @@ CANNED = [
         "aliases": "source",
         "description": "where my source code lives",
         "text": (
-            "My source code lives at <https://github.com/gopheracademy/gopherbot>. "
-            "Ideas and fixes are welcome; ask in {#admin-help}."
+            "I grew from the Gophers Slack bot at <https://github.com/gobridge/gopherbot>. "
+            "My answers are kept by the moderators: suggest a change in {#admin-help}."
         ),
     },
     {
@@ -180,7 +180,8 @@ CANNED = [
         "text": (
             "Please read and follow our code of conduct: <https://coc.golangbridge.org/>. "
             "The Go project's own: <https://go.dev/conduct>. "
-            "To reach the moderators, ask in {#admin-help}."
+            "Questions or concerns? Ask the moderators in {#admin-help}, or email "
+            "<mailto:support@gobridge.org|support@gobridge.org>."
         ),
     },
     {
@@ -220,7 +221,8 @@ CANNED = [
         "description": "why to ask in one channel only",
         "text": (
             "Please keep a question to one channel: posting it in several splits the answers "
-            "and makes people do the same work twice."
+            "and makes people do the same work twice. If nobody has replied after a while, "
+            "then consider asking in another channel."
         ),
     },
     {
@@ -228,40 +230,56 @@ CANNED = [
         "aliases": "",
         "description": "books about the Fyne GUI toolkit",
         "text": (
-            "Learn Fyne, the Go GUI toolkit: the book *Building Cross-Platform GUI Applications "
-            "with Fyne*, and the documentation at <https://developer.fyne.io/>."
+            "Books about Fyne, the Go GUI toolkit, both by Andrew Williams:\n"
+            "• *Building Cross-Platform GUI Applications with Fyne*: <https://www.packtpub.com/"
+            "en-us/product/building-cross-platform-gui-applications-with-fyne-9781800563162>\n"
+            "• *Hands-On GUI Application Development in Go*: <https://www.packtpub.com/en-us/"
+            "product/hands-on-gui-application-development-in-go-9781789138412>"
         ),
     },
     {
         "trigger": "fyne tour",
         "aliases": "",
         "description": "the tour of Fyne",
-        "text": "Take the tour of Fyne, the Go GUI toolkit: <https://tour.fyne.io/>",
+        "text": (
+            "The tour of Fyne, the Go GUI toolkit, is now part of its documentation: "
+            "start at <https://docs.fyne.io/started/>"
+        ),
     },
     {
         "trigger": "fyne compile",
         "aliases": "fyne cgo, fyne windows",
         "description": "compiling Fyne apps (cgo and a C compiler)",
         "text": (
-            "Fyne uses cgo, so compiling needs a C compiler (on Windows e.g. MSYS2 with "
-            "MinGW-w64), and the first build takes a while. Setup per platform: "
-            "<https://developer.fyne.io/>"
+            "Fyne uses cgo, so compiling needs a working C compiler besides Go, and the first "
+            "build takes a while. What to install on each platform: "
+            "<https://docs.fyne.io/started/>. On Windows, check that the C compiler is a "
+            "64-bit one (MSYS2's MinGW-w64): many default to 32-bit."
         ),
     },
     {
         "trigger": "fyne docs",
         "aliases": "fyne doc",
         "description": "the Fyne documentation",
-        "text": "The Fyne documentation: <https://developer.fyne.io/>",
+        "text": (
+            "The Fyne documentation, by what you are looking for:\n"
+            "• Getting started: <https://docs.fyne.io/started/>\n"
+            "• The API: <https://docs.fyne.io/api/>\n"
+            "• Tutorials on advanced topics (custom widgets, layouts, themes): "
+            "<https://docs.fyne.io/extend/>\n"
+            "• Frequently asked questions: <https://docs.fyne.io/faq/>\n"
+            "• Videos, tutorials and talks: <https://www.youtube.com/c/fyne-io>"
+        ),
     },
     {
         "trigger": "fyne layouts",
         "aliases": "fyne layout",
         "description": "how Fyne arranges widgets",
         "text": (
-            "In Fyne, containers and their layouts decide where widgets go and how big "
-            "they are; pick or write a layout rather than sizing widgets by hand. "
-            "See <https://developer.fyne.io/> and <https://tour.fyne.io/>."
+            "In Fyne, a container's layout decides where its widgets go and how big they "
+            "are: pick one of the standard layouts (<https://docs.fyne.io/explore/layouts/>) "
+            "or write your own (<https://docs.fyne.io/extend/custom-layout/>) rather than "
+            "sizing widgets by hand."
         ),
     },
     {
@@ -269,9 +287,10 @@ CANNED = [
         "aliases": "fyne size",
         "description": "why a Fyne widget has the size it has",
         "text": (
-            "A Fyne widget's size comes from its layout: `Resize` is overridden by the "
-            "container, and `MinSize` is what the layout works from. To change sizes, change "
-            "the layout. See <https://developer.fyne.io/>."
+            "A Fyne widget's size and position come from the layout of its container: "
+            "`Resize` is overridden by it, and `MinSize` is what it works from "
+            "(<https://docs.fyne.io/faq/layout/>). Widgets too small? Avoid `VBox` and `HBox`, "
+            "which pack them tightly, and pick a layout that gives them room."
         ),
     },
     {
@@ -279,8 +298,10 @@ CANNED = [
         "aliases": "fyne themes, fyne style, fyne styles",
         "description": "styling Fyne apps with a theme",
         "text": (
-            "Fyne apps are styled through a theme, not per widget: implement `fyne.Theme` "
-            "(or wrap the default one) and set it on your app. See <https://developer.fyne.io/>."
+            "Fyne apps are styled through a theme, not per widget. The default theme has "
+            "light and dark variants, chosen by the user. To change the look, write a custom "
+            "theme (<https://docs.fyne.io/extend/custom-theme/>); more on customising: "
+            "<https://docs.fyne.io/faq/theme/>."
         ),
     },
 ]
@@ -326,7 +347,8 @@ TERMS = [
             "an approach to software design that shapes the code after the business domain: "
             "a language shared with the domain experts, bounded contexts that each keep one "
             "consistent model, and building blocks such as entities, value objects and "
-            "aggregates. Eric Evans named it in his 2003 book *Domain-Driven Design*."
+            "aggregates. Eric Evans named it in his 2003 book *Domain-Driven Design*. "
+            "More: <https://en.wikipedia.org/wiki/Domain-driven_design>"
         ),
     },
     {
@@ -345,7 +367,8 @@ TERMS = [
         "definition": (
             "writing a failing test first, then the least code that makes it pass, then "
             "cleaning up with the test as a safety net (red, green, refactor). Go's `testing` "
-            "package and `go test` are all you need to start."
+            "package and `go test` are all you need to start. "
+            "More: <https://en.wikipedia.org/wiki/Test-driven_development>"
         ),
     },
     {
@@ -410,7 +433,9 @@ pastes or screenshots.
 Some channels you may like:
 {recommended_channels}
 
-There are many more: use *Browse channels* in the sidebar to find them.
+For more suggestions, send me `recommended channels`. There are many more channels, \
+for all sorts of interests and for cities and countries too: use *Browse channels* in the \
+sidebar to find them.
 And make yourself a gopher avatar at <https://gopherize.me/>. Happy coding!"""
 
 NEWBIES_WELCOME = """\

@@ -90,7 +90,8 @@ def load_one(default: Default, *, force: bool) -> tuple[str, str]:
 
     row = model.objects.filter(default_key=default.key).first()
     if row is None:
-        natural = {field: getattr(wanted, field) for field in default.natural}
+        # Names match in any case, as they do for members (a term keeps the case it was typed in).
+        natural = {f"{field}__iexact": getattr(wanted, field) for field in default.natural}
         row = model.objects.filter(**natural).first()
         if row is not None and not force:
             return SKIPPED, "a moderator's entry has that name (--force replaces it)"

@@ -148,9 +148,9 @@ class CannedResponse(ContentModel):
                     errors.setdefault(field, []).append(
                         f"“{name}” starts like the built-in “{prefix}” command."
                     )
-        text_problems = channel_link_errors(self.text)
-        if text_problems:
-            errors["text"] = text_problems
+        for field in ("description", "text"):
+            if problems := channel_link_errors(getattr(self, field)):
+                errors[field] = problems
         add_mass_mention_errors(
             errors,
             trigger=self.trigger,
@@ -301,6 +301,8 @@ class RecommendedChannel(NamedChannel, ContentModel):
     def clean(self) -> None:
         super().clean()
         errors: dict[str, list[str]] = {}
+        if problems := channel_link_errors(self.description):
+            errors["description"] = problems
         add_mass_mention_errors(errors, description=self.description)
         if errors:
             raise ValidationError(errors)

@@ -4,7 +4,7 @@ import re
 from collections.abc import Callable, Sequence
 from typing import Protocol
 
-from responses.channel_links import channel_link, channel_name_error
+from responses.channel_links import channel_link, channel_name_error, render_channel_links
 from responses.names import CHANNEL_NAME
 
 # {bot}, {recommended_channels}, {#channel-name}; other text in braces (e.g. `struct{}`) is literal.
@@ -44,7 +44,8 @@ def recommended_lines(
             continue
         cid = channel_id(channel.name)
         if cid:
-            lines.append(f"• <#{cid}> - {channel.description}")
+            description = render_channel_links(channel.description, channel_id)
+            lines.append(f"• <#{cid}> - {description}")
     return "\n".join(lines)
 
 

@@ -11,6 +11,7 @@ pytest_plugins = [
     "tests.fixtures.slack",
     "tests.fixtures.bot",
     "tests.fixtures.reliability",
+    "tests.fixtures.browser",
 ]
 
 

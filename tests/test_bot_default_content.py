@@ -64,6 +64,7 @@ def test_the_default_newbies_welcome(defaults):
     defaults.deliver({"type": "member_joined_channel", "user": "U0CAROL", "channel": "C0NEWBIES"})
     (params,) = defaults.sent("chat.postEphemeral")
     assert params["user"] == "U0CAROL"
+    assert params["text"].startswith("<@U0CAROL> Welcome to <#C0NEWBIES>!")
     assert "<@U0GOPHERBOT>" in params["text"] and "newbie resources" in params["text"]
 
 
@@ -80,7 +81,8 @@ def test_the_default_code_of_conduct_links_the_admin_help_channel(defaults):
     assert params["text"] == (
         "Please read and follow our code of conduct: <https://coc.golangbridge.org/>. "
         "The Go project's own: <https://go.dev/conduct>. "
-        "To reach the moderators, ask in <#C0ADMINHELP>."
+        "Questions or concerns? Ask the moderators in <#C0ADMINHELP>, or email "
+        "<mailto:support@gobridge.org|support@gobridge.org>."
     )
 
 

@@ -65,14 +65,14 @@ def test_a_failed_welcome_dm_is_retried(bot, slack, quick_backoff):
     assert [p["text"] for p in bot.sent("chat.postMessage")] == [TEAM_WELCOME_TEXT]
 
 
-def test_a_member_joining_newbies_gets_an_ephemeral_welcome(bot):
+def test_a_member_joining_newbies_gets_an_ephemeral_welcome_addressed_to_them(bot):
     job = bot.deliver(channel_join())
     assert job.is_finished
     assert bot.sent("chat.postEphemeral") == [
         {
             "channel": "C0NEWBIES",
             "user": "U0CAROL",
-            "text": "Welcome to <#C0NEWBIES>! Try `<@U0GOPHERBOT> newbie resources`.",
+            "text": "<@U0CAROL> Welcome to <#C0NEWBIES>! Try `<@U0GOPHERBOT> newbie resources`.",
         }
     ]
 

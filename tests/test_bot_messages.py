@@ -286,7 +286,7 @@ def test_define_finds_a_term_with_an_ampersand_and_echoes_unknown_ones_inert(bot
     bot.deliver(dm("define &lt;!channel&gt;"))
     assert [call["text"] for call in bot.sent("chat.postMessage")] == [
         "`r&d` is research and development.",
-        "Sorry, I don't know `&lt;!channel&gt;` yet. If it belongs in the glossary, "
+        "<@U0ALICE> Sorry, I don't know `&lt;!channel&gt;` yet. If it belongs in the glossary, "
         "ask the moderators in <#C0ADMINHELP> to add it.",
     ]
 
@@ -311,11 +311,50 @@ def test_a_contains_reply_links_a_channel(bot):
     assert posted(bot) == [reply("Try <#C0GENERAL>.")]
 
 
+def test_a_definition_links_the_channels_it_names(bot):
+    from tests.factories import TermFactory
+
+    TermFactory(term="gRPC", aliases="", definition="RPC over HTTP/2; ask in {#general}.")
+    bot.deliver(dm("define GRPC"))
+    assert posted(bot) == [
+        reply("`gRPC` is RPC over HTTP/2; ask in <#C0GENERAL>.", channel="D0ALICE")
+    ]
+
+
+def test_descriptions_link_the_channels_they_name(bot):
+    from responses.models import RecommendedChannel
+    from tests.factories import CannedResponseFactory
+
+    CannedResponseFactory(trigger="rules", description="the rules ({#admin-help} for questions)")
+    RecommendedChannel.objects.filter(name="modules").update(description="see also {#general}")
+    bot.deliver(dm("help"))
+    bot.deliver(dm("channels"))
+    help_list, channels = (p["attachments"][0]["text"] for p in posted(bot))
+    assert "• `rules` - the rules (<#C0ADMINHELP> for questions)" in help_list
+    assert "- <#C0MODULES>: see also <#C0GENERAL>" in channels
+
+
 def test_define_without_a_term_says_how(bot):
     bot.deliver(dm("define"))
     assert posted(bot) == [
-        reply("Tell me which term to define, e.g. `define tdd`.", channel="D0ALICE")
+        reply("<@U0ALICE> Tell me which term to define, e.g. `define tdd`.", channel="D0ALICE")
     ]
+
+
+def test_an_unknown_term_is_answered_to_the_asker_not_to_the_others_mentioned(bot):
+    bot.deliver(message_event(f"{BOT} define bdd <@U0BOB>"))
+    assert posted(bot) == [
+        reply(
+            "<@U0ALICE> Sorry, I don't know `bdd` yet. If it belongs in the "
+            "glossary, ask the moderators in <#C0ADMINHELP> to add it."
+        )
+    ]
+
+
+def test_define_define_is_a_joke_on_the_asker(bot):
+    bot.deliver(message_event(f"{BOT} define define"))
+    (params,) = posted(bot)
+    assert params["text"].startswith("<@U0ALICE> `define` is what you ask me")
 
 
 def test_define_echoes_an_unknown_term_inert(bot):

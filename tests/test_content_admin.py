@@ -3,6 +3,7 @@
 import pytest
 from django.contrib.admin.models import CHANGE, LogEntry
 
+from glossary.models import Term
 from responses.index import get_index
 from responses.models import CannedResponse, ContainsRule, Welcome
 from tests.factories import (
@@ -260,3 +261,174 @@ def test_the_lists_show_long_texts_cut_to_one_line(moderator_client):
     assert "Clear is better than clever. Clear is better than clever. Clear" not in rules
     definition = "the garbage collector, which frees memory which frees memory which frees memory…"
     assert definition in terms
+
+
+# --- Help texts, Preview, the change log, the lists ---------------------------------
+
+
+def test_the_site_has_a_favicon_so_browsers_log_no_404(client):
+    response = client.get("/favicon.ico")
+    assert response.status_code == 200
+    assert b"".join(response.streaming_content).startswith(b"\x00\x00\x01\x00")  # an ICO
+
+
+def test_help_texts_are_shown_as_written(moderator_client):
+    html = moderator_client.get("/admin/responses/cannedresponse/add/").content.decode()
+    assert (
+        "The answer, in Slack mrkdwn: *bold*, &lt;https://…|links&gt;; "
+        "{#channel-name} links to a channel." in html
+    )
+    assert "<https://…|links>" not in html
+
+
+def test_the_add_page_invites_a_preview(moderator_client):
+    html = moderator_client.get("/admin/glossary/term/add/").content.decode()
+    assert '<input type="submit" name="_preview" value="Preview"' in html
+    assert "Press Preview to see what the bot will answer" in html
+
+
+def test_previewing_a_change_shows_it_and_publishes_nothing(
+    moderator_client, fresh_index, django_capture_on_commit_callbacks
+):
+    rules = CannedResponseFactory(trigger="rules", text="Be nice.")
+    assert get_index().command("rules").text == "Be nice."
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = moderator_client.post(
+            f"/admin/responses/cannedresponse/{rules.pk}/change/",
+            canned_form(rules, text="Be *kind*; ask in {#admin-help}.", _preview="Preview"),
+        )
+
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "This is a preview: nothing is saved yet" in html
+    assert (
+        'Be <strong>kind</strong>; ask in <span class="slack-mention">#admin-help</span>.' in html
+    )
+    assert "Be *kind*; ask in {#admin-help}." in html  # the form keeps the edit
+    rules.refresh_from_db()
+    assert rules.text == "Be nice."
+    assert get_index().command("rules").text == "Be nice."
+    assert not LogEntry.objects.exists()
+
+
+def test_previewing_a_new_term_saves_nothing(moderator_client):
+    response = moderator_client.post(
+        "/admin/glossary/term/add/",
+        {
+            "term": "gRPC",
+            "aliases": "grpc-go",
+            "definition": "a remote procedure call framework.",
+            "_preview": "Preview",
+        },
+    )
+    html = response.content.decode()
+    assert "<code>define gRPC</code>" in html
+    assert "<code>gRPC</code>, or <code>grpc-go</code>, is a remote procedure call framework." in (
+        html
+    )
+    assert not Term.objects.exists()
+
+
+def test_a_preview_with_errors_shows_the_errors_instead(moderator_client):
+    CannedResponseFactory(trigger="go tour", aliases="tour")
+    response = moderator_client.post(
+        "/admin/responses/cannedresponse/add/",
+        {"trigger": "tour", "description": "d", "text": "t", "_preview": "Preview"},
+    )
+    assert response.context["adminform"].form.errors["trigger"] == [
+        "“tour” is already taken by the canned response “go tour”."
+    ]
+    html = response.content.decode()
+    assert "Correct the errors above to see the preview." in html
+    assert "This is a preview" not in html
+    assert CannedResponse.objects.count() == 1
+
+
+def test_a_channel_welcome_preview_addresses_the_member(moderator_client):
+    welcome = WelcomeFactory(channel="newbies", template="Welcome to {#newbies}!")
+    html = moderator_client.get(f"/admin/responses/welcome/{welcome.pk}/change/").content.decode()
+    assert (
+        '<span class="slack-mention">@member</span> Welcome to '
+        '<span class="slack-mention">#newbies</span>!'
+    ) in html
+    assert "Only the member joining sees it." in html
+
+
+def test_the_change_log_filters_by_the_content_types_it_holds(moderator_client):
+    books = CannedResponseFactory(trigger="books")
+    moderator_client.post(
+        f"/admin/responses/cannedresponse/{books.pk}/change/", canned_form(books, text="new")
+    )
+    page = moderator_client.get("/admin/admin/logentry/")
+    (content_types,) = [
+        spec for spec in page.context["cl"].filter_specs if spec.title == "content type"
+    ]
+    choices = [choice["display"] for choice in content_types.choices(page.context["cl"])]
+    assert choices == ["All", "canned response"]
+    html = page.content.decode()
+    link = f'<a href="/admin/responses/cannedresponse/{books.pk}/change/">books</a>'
+    assert f"changed canned response {link}" in html
+
+
+def test_the_canned_response_list_sums_up_the_switches_in_one_column(moderator_client):
+    CannedResponseFactory(trigger="secret", show_in_help=False, unfurl_links=True)
+    CannedResponseFactory(trigger="old", enabled=False)
+    page = moderator_client.get("/admin/responses/cannedresponse/")
+    rows = {
+        r.trigger: page.context["cl"].model_admin.behaviour(r)
+        for r in page.context["cl"].result_list
+    }
+    assert rows == {"old": "disabled", "secret": "answers, not in help, link previews"}
+
+
+# --- The glossary ---------------------------------------------------------------------
+
+
+def test_a_term_keeps_the_case_it_was_typed_in(moderator_client):
+    response = moderator_client.post(
+        "/admin/glossary/term/add/",
+        {"term": "  Reviewterm ", "aliases": "RT", "definition": "x.", "_save": "Save"},
+    )
+    assert response.status_code == 302
+    term = Term.objects.get()
+    assert (term.term, term.aliases) == ("Reviewterm", "rt")
+    assert str(term) == "Reviewterm"
+
+
+def test_a_term_is_unique_whatever_its_case(moderator_client):
+    TermFactory(term="gRPC")
+    response = moderator_client.post(
+        "/admin/glossary/term/add/", {"term": "GRPC", "definition": "x.", "_save": "Save"}
+    )
+    assert response.context["adminform"].form.errors["term"] == [
+        "“grpc” is already taken by the term “gRPC”."
+    ]
+
+
+def test_the_glossary_list_sorts_terms_whatever_their_case(moderator_client):
+    for term in ("zap", "Bolt", "gRPC", "API"):
+        TermFactory(term=term)
+    page = moderator_client.get("/admin/glossary/term/")
+    assert [t.term for t in page.context["cl"].result_list] == ["API", "Bolt", "gRPC", "zap"]
+
+
+def test_a_definition_with_an_invalid_channel_link_is_refused(moderator_client):
+    response = moderator_client.post(
+        "/admin/glossary/term/add/",
+        {"term": "lost", "definition": "ask in {#General}.", "_save": "Save"},
+    )
+    assert response.context["adminform"].form.errors["definition"] == [
+        "“{#General}”: channel names are lower-case letters, digits, - and _."
+    ]
+    assert not Term.objects.exists()
+
+
+def test_a_description_with_an_invalid_channel_link_is_refused(moderator_client):
+    response = moderator_client.post(
+        "/admin/responses/cannedresponse/add/",
+        {"trigger": "rules", "description": "see {#Rules}", "text": "t", "_save": "Save"},
+    )
+    assert response.context["adminform"].form.errors["description"] == [
+        "“{#Rules}”: channel names are lower-case letters, digits, - and _."
+    ]

@@ -1,4 +1,6 @@
-from glossary.answers import define_answer
+import pytest
+
+from glossary.answers import define_answer, define_reply
 from responses.index import ContentIndex, Definition, GlossaryEntry
 
 INDEX = ContentIndex(
@@ -33,6 +35,13 @@ def test_an_unknown_term_points_to_the_moderators():
         "Sorry, I don't know `bdd` yet. If it belongs in the glossary, "
         "ask the moderators in #admin-help to add it."
     )
+
+
+@pytest.mark.parametrize(
+    "term, to_asker", [("tdd", False), ("TDD", False), ("", True), ("define", True), ("bdd", True)]
+)
+def test_only_a_definition_is_not_addressed_to_the_asker(term, to_asker):
+    assert define_reply(INDEX, term).to_asker is to_asker
 
 
 def test_it_accepts_a_plain_lookup_function():

@@ -17,7 +17,7 @@ from responses.models import (
     Welcome,
 )
 from responses.welcome import template_errors
-from tests.factories import CannedResponseFactory
+from tests.factories import CannedResponseFactory, TermFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -87,11 +87,40 @@ LINKS = {
     "dependency injection": ["appliedgo.net/di/"],
     "gopath": ["go.dev/doc/code"],
     "playground": ["go.dev/play/", "goplay.space"],
-    "code of conduct": ["coc.golangbridge.org", "go.dev/conduct", "{#admin-help}"],
+    "code of conduct": [
+        "coc.golangbridge.org",
+        "go.dev/conduct",
+        "{#admin-help}",
+        "<mailto:support@gobridge.org|support@gobridge.org>",
+    ],
+    "source code": ["<https://github.com/gobridge/gopherbot>"],
     "go tour": ["go.dev/tour/"],
     "ask": ["dontasktoask.com"],
-    "fyne tour": ["tour.fyne.io"],
-    "fyne docs": ["developer.fyne.io"],
+    "fyne books": [
+        "Building Cross-Platform GUI Applications with Fyne",
+        "building-cross-platform-gui-applications-with-fyne-9781800563162>",
+        "Hands-On GUI Application Development in Go",
+        "hands-on-gui-application-development-in-go-9781789138412>",
+    ],
+    # The Fyne tour and developer.fyne.io moved into docs.fyne.io.
+    "fyne tour": ["<https://docs.fyne.io/started/>"],
+    "fyne compile": ["<https://docs.fyne.io/started/>", "64-bit"],
+    "fyne docs": [
+        "Getting started: <https://docs.fyne.io/started/>",
+        "API: <https://docs.fyne.io/api/>",
+        "<https://docs.fyne.io/extend/>",
+        "questions: <https://docs.fyne.io/faq/>",
+        "<https://www.youtube.com/c/fyne-io>",
+    ],
+    "fyne layouts": [
+        "<https://docs.fyne.io/explore/layouts/>",
+        "<https://docs.fyne.io/extend/custom-layout/>",
+    ],
+    "fyne sizes": ["<https://docs.fyne.io/faq/layout/>", "`VBox`"],
+    "fyne theme": [
+        "<https://docs.fyne.io/extend/custom-theme/>",
+        "<https://docs.fyne.io/faq/theme/>",
+    ],
 }
 
 
@@ -126,6 +155,19 @@ def test_it_loads_every_canned_response_with_its_aliases_and_links():
         text = CannedResponse.objects.get(trigger=trigger).text
         for link in links:
             assert link in text, (trigger, link)
+
+
+def test_crosspost_advises_waiting_a_while_before_asking_elsewhere():
+    load()
+    text = CannedResponse.objects.get(trigger="crosspost").text
+    assert "one channel" in text and "If nobody has replied after a while" in text
+
+
+def test_no_default_links_the_retired_fyne_sites():
+    load()
+    for response in CannedResponse.objects.filter(trigger__startswith="fyne"):
+        assert "developer.fyne.io" not in response.text
+        assert "tour.fyne.io" not in response.text
 
 
 def test_it_loads_the_contains_rules():
@@ -172,6 +214,12 @@ def test_it_loads_the_glossary_with_aliases():
         assert index.define(term).definition
         for alias in aliases:
             assert index.define(alias).term == term
+    assert "<https://en.wikipedia.org/wiki/Domain-driven_design>" in (
+        index.define("ddd").definition
+    )
+    assert "<https://en.wikipedia.org/wiki/Test-driven_development>" in (
+        index.define("tdd").definition
+    )
 
 
 def test_it_loads_the_channels_welcomes_and_playground_deny_list():
@@ -207,6 +255,8 @@ def test_it_loads_the_channels_welcomes_and_playground_deny_list():
         "go.dev/play",
         "{recommended_channels}",
         "Browse channels",
+        "send me `recommended channels`",
+        "cities and countries",
         "gopherize.me",
     ):
         assert part in team
@@ -279,6 +329,17 @@ def test_a_moderators_own_entry_with_a_default_name_is_kept_unless_forced():
     assert CannedResponse.objects.get(trigger="books").text == "Ours."
     load("--force")
     assert CannedResponse.objects.get(trigger="books").text != "Ours."
+
+
+def test_a_moderators_term_in_another_case_counts_as_the_defaults_name():
+    TermFactory(term="Test-Driven Development", definition="Ours.")
+    out = load()
+    assert (
+        "skipped glossary term “test-driven development”: a moderator's entry has that name"
+    ) in out
+    load("--force")
+    (term,) = Term.objects.filter(term__iexact="test-driven development")
+    assert term.definition != "Ours."
 
 
 def test_a_default_whose_alias_a_moderator_took_is_skipped_with_the_reason():

@@ -53,6 +53,7 @@ def test_a_long_message_is_shared_on_the_playground(bot, playground):
         "U0ALICE",
         "1700000000.000001",
     )
+    assert note["text"].startswith("<@U0ALICE> You posted a long block of text.")
     assert "`nolink`" in note["text"] and f"<{playground.url}/play/>" in note["text"]
 
 
@@ -104,7 +105,8 @@ def test_an_attached_go_file_is_shared(bot, playground, slack):
     (posted,) = bot.sent("chat.postMessage")
     assert posted["text"] == link_text(playground)
     (note,) = bot.sent("chat.postEphemeral")
-    assert "Go file" in note["text"] and "`nolink`" in note["text"]
+    assert note["text"].startswith("<@U0ALICE> You uploaded a Go file.")
+    assert "`nolink`" in note["text"]
 
 
 def test_each_shared_file_gets_its_link(bot, playground, slack):

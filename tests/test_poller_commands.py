@@ -1,3 +1,4 @@
+from datetime import UTC, datetime
 from io import StringIO
 
 import pytest
@@ -46,7 +47,8 @@ def test_schedule_jobs_list_changes_nothing():
 
 def test_poll_dry_run_prints_what_it_would_post_and_changes_nothing(outside, slack):
     outside.route(GERRIT, recording("gerrit/merged_changes.json"))
-    state.save(state.GERRIT_LAST_NUMBER, 585276)
+    merged = {585276: datetime(2024, 5, 14, 15, 20, 41, tzinfo=UTC)}
+    state.remember_posted_cls(merged)
 
     output = run("poll", "gerrit", "--dry-run")
 
@@ -58,7 +60,7 @@ def test_poll_dry_run_prints_what_it_would_post_and_changes_nothing(outside, sla
     ]
     assert output.startswith("gerrit: posted: CLs 585290, 585301 (dry run: nothing posted")
     assert slack.calls_to("chat.postMessage") == []
-    assert state.load(state.GERRIT_LAST_NUMBER) == "585276"
+    assert state.posted_cls(merged_since=0) == {585276}
 
 
 def test_poll_runs_a_poller_once_and_says_what_it_did(outside, slack):
@@ -66,8 +68,10 @@ def test_poll_runs_a_poller_once_and_says_what_it_did(outside, slack):
 
     output = run("poll", "gerrit")
 
-    assert output.startswith("gerrit: first run: saved CL 585301 as the last one seen")
-    assert state.load(state.GERRIT_LAST_NUMBER) == "585301"
+    assert output.startswith(
+        "gerrit: first run: remembered the 4 CLs listed as already announced; posted nothing"
+    )
+    assert state.posted_cls(merged_since=0) == {585301, 585290, 585276, 585199}
 
 
 def test_poll_fails_loudly_when_the_service_is_down(outside, slack):

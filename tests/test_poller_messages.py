@@ -11,6 +11,8 @@ def change(**fields) -> Change:
         "subject": "net/http: set Content-Length on 304 responses",
         "message": "net/http: set Content-Length on 304 responses\n\nFixes #66940\n",
         "change_id": "I9a0b1c2d3e4f5a6b7c8d9e0f1a2b3c4d5e6f7a8b",
+        "submitted": datetime(2024, 5, 14, 15, 20, 41, tzinfo=UTC),
+        "updated": datetime(2024, 5, 14, 15, 20, 41, tzinfo=UTC),
     }
     values.update(fields)
     return Change(**values)
@@ -54,12 +56,14 @@ def test_go_time_live_is_announced_with_party_poppers():
     assert messages.gotime_live()["text"] == ":tada: GoTimeFM is now live :tada:"
 
 
-def test_a_go_time_status_is_shared_as_a_link_from_changelog_with_a_preview():
+def test_a_go_time_status_is_shared_as_a_link_from_changelog_with_its_avatar_and_a_preview():
     status = Status("112440606916612211", datetime(2024, 5, 14, tzinfo=UTC), "https://x.test/1")
 
     assert messages.gotime_status(status) == {
         "text": "<https://x.test/1>",
         "username": "Changelog",
+        "icon_url": "https://cdn.changelog.social/accounts/avatars/109/365/688/871/983/824/"
+        "original/5d1bcf4960706353.png",
         "unfurl_links": True,
         "unfurl_media": True,
     }

@@ -14,15 +14,48 @@ STATUSES = "/api/v1/accounts/109349735213354404/statuses"
 def test_it_reads_merged_changes_newest_first_with_their_commit_messages(outside):
     outside.route(GERRIT, recording("gerrit/merged_changes.json"))
 
-    changes = sources.merged_changes()
+    page = sources.merged_changes()
 
-    assert [c.number for c in changes] == [585301, 585290, 585276]
+    changes = page.changes
+    assert [c.number for c in changes] == [585301, 585290, 585276, 585199]
+    assert page.more is True
     newest = changes[0]
     assert newest.project == "tools"
     assert newest.subject == 'gopls/internal/golang: add "extract to new file" code action'
     assert newest.change_id == "I3f7c1a9e52b0d4c6e8a1f2b3c4d5e6f708192a3b"
     assert newest.message.startswith(newest.subject + "\n\nThis change adds a code action")
     assert "Change-Id: I3f7c1a9e52b0d4c6e8a1f2b3c4d5e6f708192a3b\n" in newest.message
+    assert newest.submitted == newest.updated == datetime(2024, 5, 14, 16, 58, 12, tzinfo=UTC)
+
+
+def test_it_reads_when_a_change_merged_apart_from_its_last_update(outside):
+    outside.route(GERRIT, recording("gerrit/merged_after.json"))
+
+    commented = sources.merged_changes().changes[0]
+
+    assert commented.number == 800100
+    assert commented.submitted == datetime(2024, 6, 3, 10, 0, 31, tzinfo=UTC)
+    assert commented.updated == datetime(2024, 6, 3, 10, 7, 15, tzinfo=UTC)
+
+
+def test_it_asks_for_a_later_page_by_skipping_the_changes_read(outside):
+    outside.route(GERRIT + "&S=100", recording("gerrit/merged_page_2.json"))
+
+    page = sources.merged_changes(skip=100)
+
+    assert len(page.changes) == 31 and page.more is True
+    assert outside.requests_to("/changes/")[0].query == {
+        "q": "status:merged",
+        "O": "12",
+        "n": "100",
+        "S": "100",
+    }
+
+
+def test_the_last_page_says_there_are_no_more(outside):
+    outside.route(GERRIT, ")]}'\n[]\n")
+
+    assert sources.merged_changes() == sources.ChangesPage([], more=False)
 
 
 def test_it_asks_gerrit_for_current_revision_and_commit_with_a_user_agent(outside):
@@ -44,7 +77,12 @@ def test_it_calls_an_error_page_with_status_200_garbage(outside):
 
 @pytest.mark.parametrize(
     "body",
-    [{"changes": []}, [{"subject": "no number"}], [{"_number": "585301", "subject": "x"}]],
+    [
+        {"changes": []},
+        [{"subject": "no number"}],
+        [{"_number": "585301", "subject": "x"}],
+        [{"_number": 585301, "subject": "x", "project": "go", "updated": "yesterday"}],
+    ],
 )
 def test_it_rejects_json_that_is_not_a_list_of_changes(outside, body):
     outside.route(GERRIT, ")]}'\n" + json.dumps(body))

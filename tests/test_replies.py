@@ -45,15 +45,23 @@ def test_a_long_body_goes_into_a_text_attachment():
     assert call.params["attachments"] == [{"text": "- `help`", "fallback": "- `help`"}]
 
 
-def test_an_ephemeral_reply_is_for_the_requester_only():
+def test_an_ephemeral_reply_is_for_the_requester_only_and_addresses_them():
     call = replies.post_ephemeral(message(thread_ts="1700000000.000001"), "psst")
     assert call.method == "chat.postEphemeral"
     assert call.params == {
         "channel": "C0GENERAL",
         "user": "U0ALICE",
-        "text": "psst",
+        "text": "<@U0ALICE> psst",
         "thread_ts": "1700000000.000001",
     }
+
+
+def test_an_ephemeral_message_outside_a_reply_addresses_its_member():
+    call = replies.ephemeral_to("C0NEWBIES", "U0CAROL", "Welcome!")
+    assert (call.method, call.params) == (
+        "chat.postEphemeral",
+        {"channel": "C0NEWBIES", "user": "U0CAROL", "text": "<@U0CAROL> Welcome!"},
+    )
 
 
 def test_a_direct_message_opens_the_conversation_first():

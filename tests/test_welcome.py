@@ -30,6 +30,19 @@ def test_it_lists_the_welcome_channels_it_can_resolve_in_order():
     )
 
 
+def test_a_channel_description_may_link_another_channel():
+    recommended = [RecommendedChannel("general", "questions; see also {#newbies}", True)]
+    assert (
+        render_welcome(
+            "{recommended_channels}",
+            bot_user_id="UBOT",
+            channel_id=CHANNELS.get,
+            recommended=recommended,
+        )
+        == "• <#C01> - questions; see also <#C02>"
+    )
+
+
 def test_other_braces_are_left_alone():
     assert render("`select {}` and {{ }}") == "`select {}` and {{ }}"
 
