@@ -147,6 +147,7 @@ INSTALLED_APPS = [
     "responses",
     "localdev",
     "pollers",
+    "insights",
 ]
 
 MIDDLEWARE = [
