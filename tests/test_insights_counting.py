@@ -186,3 +186,47 @@ def test_a_welcome_not_sent_in_shadow_mode_is_not_counted(bot, settings):
 )
 def test_an_unknown_term_is_kept_only_when_it_looks_like_a_term(asked, counted):
     assert wanted_name(asked) == counted
+
+
+def test_a_killed_worker_loses_no_count_and_its_retried_job_counts_once(
+    slack, worker_env, settings
+):
+    import os
+    import signal
+    import time
+
+    from gateway.delivery import enqueue_event
+    from gateway.routing import route_event
+    from localdev.processes import procfile_command, running
+    from tests.test_worker_crash import wait_until
+
+    settings.EVENT_JOB_TIMEOUT = 4  # the gateway writes the job's timeout
+    answered = message_event("xkcd:927")
+    killed = message_event(f"{BOT} xkcd:303 bbq proverbs")  # dies during the reaction
+    slack.delay_next("reactions.add", 3.0)
+
+    with running(procfile_command("worker"), worker_env) as first:
+        for event in (answered, killed):
+            assert enqueue_event(route_event(event), event_callback(event), request_id=None)
+        wait_until(
+            lambda: len(slack.calls_to("chat.postMessage")) == 2, 30, "two replies", worker=first
+        )
+        time.sleep(0.5)
+        os.kill(first.process.pid, signal.SIGKILL)
+        first.process.wait(timeout=5)
+        # The first message's count is in Redis already: nothing waited in the dead process.
+        assert in_redis() == {"prefix:xkcd:": 1}
+
+        with running(procfile_command("worker"), worker_env) as second:
+            wait_until(
+                lambda: len(slack.calls_to("chat.postMessage")) == 3,
+                35,
+                "the reply the killed job had not sent",
+                worker=second,
+            )
+            wait_until(lambda: len(in_redis()) == 3, 5, "the retried job's counts", worker=second)
+
+    counts = in_redis()
+    contains = {field: n for field, n in counts.items() if field.startswith("contains:")}
+    assert counts["prefix:xkcd:"] == 2
+    assert sorted(contains.values()) == [1, 1]  # bbq and proverbs, once each
