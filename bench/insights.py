@@ -75,7 +75,7 @@ def payload(text: str, is_dm: bool) -> dict:
 
 
 def one_message(ctx, send, text: str, is_dm: bool, counting: bool) -> float:
-    """Seconds the worker spends on one message."""
+    """Seconds the worker spends on one message; SystemExit if the bot failed to answer it."""
     from bot import jobs
 
     real = jobs.count_uses
@@ -84,8 +84,13 @@ def one_message(ctx, send, text: str, is_dm: bool, counting: bool) -> float:
     try:
         message = payload(text, is_dm)
         began = time.perf_counter()
-        jobs.process_message(message, ctx, send, sent_key=f"gopherbot:sent:{message['event_id']}")
-        return time.perf_counter() - began
+        result, _ = jobs.process_message(
+            message, ctx, send, sent_key=f"gopherbot:sent:{message['event_id']}"
+        )
+        spent = time.perf_counter() - began
+        if result not in ("answered", "no match"):
+            raise SystemExit(f"the bot did not answer {text!r}: {result}")
+        return spent
     finally:
         jobs.count_uses = real
 
@@ -145,8 +150,11 @@ def main() -> None:
     rows = []
     try:
         refresh_channel_cache()
-        rows.append(measure(args.pairs, send, "Slack calls to the stand-in"))
-        rows.append(measure(args.pairs, lambda call: None, "Slack calls not made"))
+        # (A sender may also be given the call's key within the job: ignored here.)
+        rows.append(
+            measure(args.pairs, lambda call, *key: send(call), "Slack calls to the stand-in")
+        )
+        rows.append(measure(args.pairs, lambda call, *key: None, "Slack calls not made"))
         alone = count_alone(args.pairs)
         pings = []
         for _ in range(args.pairs):
