@@ -9,9 +9,7 @@ from insights.counting import day_key, today
 from insights.folding import fold_counts
 from insights.models import DailyCount
 from insights.uses import wanted_name
-from pollers import jobs, state
 from responses.models import ContainsRule
-from tests.fixtures.outside import recording
 from tests.slack_events import encode, event_callback, message_event, signed_headers
 from tests.test_bot_joins import channel_join, team_join
 
@@ -141,21 +139,28 @@ def test_a_replayed_event_is_not_counted(bot, tmp_path):
     assert in_redis() == {}
 
 
-def test_a_poller_post_is_counted_by_its_job(outside, slack):
+def test_a_poller_post_is_counted_by_its_job_and_a_dry_run_is_not(slack, settings):
+    from pollers.posting import Run, post
     from slackapi.channels import refresh_channel_cache
 
-    outside.route("/changes/?q=status:merged&O=12&n=100", recording("gerrit/merged_changes.json"))
+    settings.SHADOW_MODE = False
     refresh_channel_cache()
-    state.save(state.GERRIT_LAST_NUMBER, 585276)
+    post(Run(job="gerrit"), "golang-cls", {"text": "[585290] cmd/compile: a change"})
+    post(Run(job="gerrit"), "golang-cls", {"text": "[585291] runtime: another"})
+    post(Run(job="gotime", dry_run=True), "gotimefm", {"text": "GoTimeFM is now live"})
 
-    run = jobs.poll_gerrit()
+    assert len(slack.calls_to("chat.postMessage")) == 2
+    assert in_redis() == {"poller:gerrit": 2}
 
-    assert run.outcome == "posted"
-    assert (
-        in_redis()
-        == {"poller:gerrit": len(slack.calls_to("chat.postMessage"))}
-        != {"poller:gerrit": 0}
-    )
+
+def test_a_poller_in_shadow_mode_only_logs_and_counts_nothing(slack, settings):
+    from pollers.posting import Run, post
+
+    settings.SHADOW_MODE, settings.SHADOW_MODE_CHANNEL = True, ""
+    post(Run(job="gerrit"), "golang-cls", {"text": "[585290] cmd/compile: a change"})
+
+    assert slack.calls_to("chat.postMessage") == []
+    assert in_redis() == {}
 
 
 def test_a_welcome_not_sent_in_shadow_mode_is_not_counted(bot, settings):
