@@ -69,8 +69,8 @@ class InsightsAdmin(admin.ModelAdmin):
             raise PermissionDenied
         form = RangeForm(request.GET or None)
         start, end = form.dates()
-        if not form.is_bound:
-            form = RangeForm(initial={"start": start, "end": end})
+        if not form.is_bound or (form.is_valid() and not form.has_dates()):
+            form = RangeForm(initial={"start": start, "end": end})  # the dates shown, to adjust
         report = build_report(start, end)
         series = [Series(key, label, report.daily[key]) for key, label, _ in DAILY_SERIES]
         can_add_terms = request.user.has_perm("glossary.add_term")

@@ -28,6 +28,9 @@ class RangeForm(forms.Form):
             )
         return data
 
+    def has_dates(self) -> bool:
+        return bool(self.cleaned_data.get("start") or self.cleaned_data.get("end"))
+
     def dates(self) -> tuple[date, date]:
         """The first and last day asked for; the last DEFAULT_DAYS days when nothing valid was."""
         last = today()

@@ -154,6 +154,8 @@ def test_a_chosen_range_shows_only_its_days(moderator_client, content):
 
 def test_the_quick_ranges_pick_the_last_days(moderator_client, content):
     response = moderator_client.get(URL, {"days": 2})
+    yesterday = TODAY - timedelta(days=1)
+    assert f'name="start" value="{yesterday.isoformat()}"' in response.content.decode()
     assert rows_of(response, "Top commands") == [("define", 9), ("go tour", 7), ("help", 1)]
     assert "monads 2 Add" in text_of(response)  # the 4 asks two days ago are out of range
 
