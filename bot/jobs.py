@@ -23,6 +23,7 @@ from bot.pipeline import Outcome, act, match
 from bot.replies import SlackCall
 from bot.slack_out import describe_error, is_retryable, send
 from gopherbot.connections import get_redis
+from insights.counting import count_uses, count_welcome
 
 log = logging.getLogger("bot.jobs")
 
@@ -137,6 +138,8 @@ def process_message(
         return "no match", Outcome()
     sent(TIMELY)
     outcome = act(ctx, message, actions, send, already_sent, sent)
+    if sent_key:  # a queued event, not a replay: its uses are counted, once however retried
+        count_uses(ctx.index, message.text, outcome.taken, once_key=sent_key)
     return ("answered" if not outcome.failed else "partly failed"), outcome
 
 
@@ -214,6 +217,7 @@ def _deliver_welcome(fields: dict, result: str, call: SlackCall | None, *, can_r
     except Exception as error:
         reason = f"welcome not sent: {describe_error(error)}"
         raise _fail(reason, can_retry and is_retryable(error)) from error
+    count_welcome(call)
     fields["actions"] = "welcome"
 
 

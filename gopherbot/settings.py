@@ -151,6 +151,7 @@ INSTALLED_APPS = [
     "glossary",
     "responses",
     "pollers",
+    "insights",
 ]
 # The local tooling (runbot, chat, the Slack stand-in, the embedded Redis): never in production.
 if not PRODUCTION:

@@ -24,7 +24,13 @@ from slackapi.pacing import ChannelBusy
 log = logging.getLogger("pollers")
 
 # How long each job may run; also how long its lock lives if the process dies.
-TIMEOUTS = {"channel_cache": 120, "gerrit": 300, "gotime": 50, "gotime_social": 120}
+TIMEOUTS = {
+    "channel_cache": 120,
+    "gerrit": 300,
+    "gotime": 50,
+    "gotime_social": 120,
+    "insights": 120,  # insights.folding.TIMEOUT_SECONDS
+}
 
 ANNOUNCE_AGAIN_AFTER = 24 * 60 * 60
 LIVE_WINDOW = 30

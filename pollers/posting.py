@@ -5,6 +5,9 @@ from dataclasses import dataclass, field
 
 from django.conf import settings
 
+from insights.counting import count
+from insights.kinds import POLLER
+
 log = logging.getLogger("pollers")
 
 
@@ -49,6 +52,7 @@ def post(run: Run, channel: str, message: dict) -> None:
             return
         target = settings.SHADOW_MODE_CHANNEL
     _send(target, message)
+    count(POLLER, run.job)
     run.posts.append(Post(target, message, "posted"))
 
 

@@ -54,6 +54,7 @@ PERIODIC_JOBS = (
     PeriodicJob("gerrit", "pollers.jobs.poll_gerrit", 10 * 60, "Post merged Go CLs"),
     PeriodicJob("gotime", "pollers.jobs.poll_gotime", 60, "Announce Go Time going live"),
     PeriodicJob("gotime_social", "pollers.jobs.poll_gotime_social", 5 * 60, "Share Go Time posts"),
+    PeriodicJob("insights", "insights.folding.fold_counts", 5 * 60, "Fold use counts into the db"),
 )
 
 

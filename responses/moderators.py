@@ -23,6 +23,10 @@ def moderator_permissions() -> list[Permission]:
             )
     # The admin's history of who changed what, read-only.
     wanted.append(Permission.objects.get(content_type__app_label="admin", codename="view_logentry"))
+    # What members use and ask for (insights.admin).
+    wanted.append(
+        Permission.objects.get(content_type__app_label="insights", codename="view_insights")
+    )
     return wanted
 
 

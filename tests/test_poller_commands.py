@@ -6,7 +6,7 @@ from django.core.management import CommandError, call_command
 
 from gopherbot.connections import get_redis
 from pollers import state
-from pollers.schedule import get_scheduler
+from pollers.schedule import PERIODIC_JOBS, get_scheduler
 from slackapi.channels import channel_id
 from tests.fixtures.outside import recording
 
@@ -25,7 +25,7 @@ def test_schedule_jobs_twice_leaves_one_schedule_per_job():
 
     assert "created gopherbot-poller-gerrit" in first
     assert "updated gopherbot-poller-gerrit" in second
-    assert get_redis().zcard(get_scheduler().scheduled_jobs_key) == 4
+    assert get_redis().zcard(get_scheduler().scheduled_jobs_key) == len(PERIODIC_JOBS)
 
 
 def test_schedule_jobs_list_shows_each_job_with_its_interval_and_next_run():
@@ -33,7 +33,7 @@ def test_schedule_jobs_list_shows_each_job_with_its_interval_and_next_run():
 
     listing = run("schedule_jobs", "--list").splitlines()
 
-    assert len(listing) == 4
+    assert len(listing) == len(PERIODIC_JOBS)
     gotime = next(line for line in listing if line.startswith("gopherbot-poller-gotime "))
     assert "pollers.jobs.poll_gotime  every 60s  next run 20" in gotime
     cache = next(line for line in listing if line.startswith("gopherbot-poller-channel-cache"))

@@ -29,6 +29,7 @@ JOB_IDS = {
     "gopherbot-poller-gerrit": ("pollers.jobs.poll_gerrit", 600),
     "gopherbot-poller-gotime": ("pollers.jobs.poll_gotime", 60),
     "gopherbot-poller-gotime-social": ("pollers.jobs.poll_gotime_social", 300),
+    "gopherbot-poller-insights": ("insights.folding.fold_counts", 300),
 }
 
 
@@ -53,7 +54,7 @@ def test_registering_twice_leaves_one_schedule_per_job_and_keeps_the_next_runs()
     actions = register_jobs(scheduler, now=NOW + timedelta(seconds=30))
 
     assert sorted(actions) == sorted((job_id, "updated") for job_id in JOB_IDS)
-    assert get_redis().zcard(scheduler.scheduled_jobs_key) == 4
+    assert get_redis().zcard(scheduler.scheduled_jobs_key) == len(JOB_IDS)
     assert schedule()["gopherbot-poller-gerrit"][2] == NOW
 
 
@@ -91,7 +92,7 @@ def test_each_job_runs_with_its_own_timeout_on_the_default_queue():
     assert gotime.timeout < gotime.meta["interval"]
 
 
-def test_the_scheduler_loop_enqueues_the_jobs_and_a_worker_runs_them(outside, slack):
+def test_the_scheduler_loop_enqueues_the_jobs_and_a_worker_runs_them(outside, slack, db):
     outside.route("/changes/", recording("gerrit/merged_changes.json"))
     outside.route("/live/status", recording("changelog/live_status_offline.json"))
     outside.route(
@@ -115,13 +116,18 @@ def test_the_scheduler_loop_enqueues_the_jobs_and_a_worker_runs_them(outside, sl
     queue = get_queue(settings.QUEUE_DEFAULT)
     try:
         deadline = time.monotonic() + 20
-        while queue.count < 3 and time.monotonic() < deadline and scheduler.poll() is None:
+        while queue.count < 4 and time.monotonic() < deadline and scheduler.poll() is None:
             time.sleep(0.1)
     finally:
         scheduler.terminate()
         output = scheduler.communicate(timeout=10)[0].decode()
 
-    due = {"gopherbot-poller-gerrit", "gopherbot-poller-gotime", "gopherbot-poller-gotime-social"}
+    due = {
+        "gopherbot-poller-gerrit",
+        "gopherbot-poller-gotime",
+        "gopherbot-poller-gotime-social",
+        "gopherbot-poller-insights",
+    }
     assert set(queue.job_ids) == due, output
     # The channel cache was filled once at start, before the loop.
     assert len(slack.calls_to("conversations.list")) == 1, output

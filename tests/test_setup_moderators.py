@@ -19,7 +19,7 @@ EXPECTED = {
         "term",
     )
     for action in ("add", "change", "delete", "view")
-} | {"view_logentry"}
+} | {"view_logentry", "view_insights"}
 
 
 def setup(*args: str) -> str:
