@@ -24,7 +24,7 @@ import time
 from pathlib import Path
 
 from bench.common import median, print_table
-from gopherbot.local_redis import LocalRedis
+from localdev.local_redis import LocalRedis
 
 BOT = "<@U0GOPHERBOT>"
 MIX = [
@@ -141,8 +141,8 @@ def main() -> None:
 
     from bot.slack_out import send
     from gopherbot.connections import get_redis
+    from localdev.standin import SlackStandIn
     from slackapi.channels import refresh_channel_cache
-    from slackapi.standin import SlackStandIn
 
     standin = SlackStandIn().start()
     settings.SLACK_API_URL = standin.url

@@ -50,6 +50,15 @@ def post(
     return SlackCall("chat.postMessage", params)
 
 
+def post_to(
+    message: Message, text: str, *, unfurl: bool = False, attachment: str | None = None
+) -> SlackCall:
+    """A reply addressed to the asker: `<@asker> text` (define's unknown-term answer)."""
+    return post(
+        message, f"{user_mention(message.user)} {text}", unfurl=unfurl, attachment=attachment
+    )
+
+
 def post_with_mentions(
     message: Message, text: str, *, unfurl: bool = False, attachment: str | None = None
 ) -> SlackCall:

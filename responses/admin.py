@@ -6,7 +6,6 @@ from django.urls import NoReverseMatch, reverse
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString
 
-from bot import replies
 from responses.channel_links import CHANNEL_LINK, render_channel_links
 from responses.content_admin import ContentAdmin, ContentForm, updated
 from responses.help import command_line
@@ -217,8 +216,8 @@ class WelcomeAdmin(ContentAdmin):
         )
         if obj.kind == Welcome.TEAM_JOIN:
             return preview_block(text, f"Sent as a direct message. {LINKED_BY_ID}")
-        # Only the member sees it, addressed to them (here "member").
-        text = replies.ephemeral_to(obj.channel, "member", text).params["text"]
+        # Only the member sees it, addressed to them as bot.replies.ephemeral_to does.
+        text = f"<@member> {text}"
         return preview_block(text, f"Only the member joining sees it. {LINKED_BY_ID}")
 
 

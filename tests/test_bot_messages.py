@@ -364,7 +364,7 @@ def test_define_echoes_an_unknown_term_inert(bot):
     assert "`&lt;b&gt; | &amp;`" in first["text"]
     assert "moderators" in first["text"]
     # A link is not repeated at all, not even as code.
-    assert second["text"].startswith("Sorry, I don't know that term yet.")
+    assert second["text"].startswith("<@U0ALICE> Sorry, I don't know that term yet.")
     assert "evil" not in second["text"]
 
 

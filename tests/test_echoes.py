@@ -37,7 +37,7 @@ def posted_texts(bot) -> list[str]:
 def test_define_never_repeats_a_link(bot, text):
     job = bot.deliver(message_event(text))
     assert job.is_finished
-    assert posted_texts(bot) == [f"Sorry, I don't know that term yet. {HINT}"]
+    assert posted_texts(bot) == [f"<@U0ALICE> Sorry, I don't know that term yet. {HINT}"]
 
 
 @pytest.mark.parametrize(
@@ -53,9 +53,9 @@ def test_define_never_repeats_a_link(bot, text):
 def test_define_echoes_an_unknown_term_as_one_inert_code_span(bot, term, echo):
     bot.deliver(message_event(f"{BOT} define {term}"))
     (text,) = posted_texts(bot)
-    assert text == f"Sorry, I don't know {echo} yet. {HINT}"
+    assert text == f"<@U0ALICE> Sorry, I don't know {echo} yet. {HINT}"
     assert text.count("`") == 2
-    assert re.findall(r"<[^>]*>", text) == ["<#C0ADMINHELP>"]
+    assert re.findall(r"<[^>]*>", text) == ["<@U0ALICE>", "<#C0ADMINHELP>"]  # the asker, the hint
 
 
 def test_define_shortens_a_long_term(bot):

@@ -6,6 +6,7 @@ import time
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+import pytest
 from django.conf import settings
 from rq import SimpleWorker
 from rq.job import Job, JobStatus
@@ -145,6 +146,7 @@ def test_the_scheduler_loop_enqueues_the_jobs_and_a_worker_runs_them(outside, sl
     assert next_runs["gopherbot-poller-gotime"][2] > datetime.now(UTC)
 
 
+@pytest.mark.django_db  # the insights fold is one of the periodic jobs
 def test_a_periodic_run_keeps_its_result_for_a_bounded_time_and_logs_no_warning(
     outside, slack, caplog
 ):
