@@ -6,8 +6,8 @@ Retries (https://api.slack.com/apis/rate-limits):
 - connection errors (refused, reset, closed before answering) and HTTP 500/502/503/504:
   exponential backoff with jitter.
 A read timeout is not retried here: the request may have reached Slack. The job's own
-retry, seconds later, tries again (bot.jobs): a rare double post when Slack did post and
-answered too late, rather than a reply lost.
+retry, seconds later, first looks for the post's mark (bot.reply_marks) and posts only
+if Slack does not have it.
 
 Posts (chat.postMessage, chat.postEphemeral) keep to their channel's pace (slackapi.pacing).
 The pollers' client waits for the channel's turn before each post. The bot's replies use
