@@ -27,11 +27,16 @@ import logging
 from django.conf import settings
 from django.db import close_old_connections
 from rq import SimpleWorker
-from rq.exceptions import AbandonedJobError, NoSuchJobError
+from rq.exceptions import AbandonedJobError, NoSuchJobError, StopRequested
 from rq.job import Job, JobStatus
 from rq.worker import DequeueStrategy
 
-from gopherbot.redis_outages import REDIS_DOWN, patient_retry, wait_for_redis
+from gopherbot.redis_outages import (
+    REDIS_DOWN,
+    patient_retry,
+    wait_for_redis,
+    wait_until_redis_answers,
+)
 
 log = logging.getLogger("bot.worker")
 
@@ -72,6 +77,7 @@ class BotWorker(SimpleWorker):
         kwargs.setdefault("maintenance_interval", settings.WORKER_MAINTENANCE_SECONDS)
         super().__init__(*args, **kwargs)
         self.push_exc_handler(log_abandoned)
+        self._stop_signalled = False
         # Before work() starts the scheduler, which copies this connection's settings.
         self.connection.set_retry(patient_retry())
 
@@ -90,6 +96,7 @@ class BotWorker(SimpleWorker):
         return super().get_heartbeat_ttl(job)
 
     def work(self, *args, **kwargs) -> bool:
+        wait_until_redis_answers(self.connection, f"worker {self.name}")
         warm_up()
         kwargs.setdefault("dequeue_strategy", DequeueStrategy.ROUND_ROBIN)
         return super().work(*args, **kwargs)
@@ -128,6 +135,15 @@ class BotWorker(SimpleWorker):
             # Stopping anyway: its entry in Redis expires by itself.
             log.warning("worker stopped without telling Redis: Redis is unavailable")
 
+    def request_stop(self, signum, frame) -> None:
+        # The signal handler (SIGTERM, Ctrl-C). Busy, RQ notes the request in Redis; with
+        # Redis gone that fails, and the worker stops anyway once its job is done or cut short.
+        self._stop_signalled = True
+        try:
+            super().request_stop(signum, frame)
+        except REDIS_DOWN:
+            log.warning("stop requested while Redis is unavailable: stopping after this job")
+
     def _through_outage(self, step, *args, **kwargs):
         while True:
             try:
@@ -136,7 +152,12 @@ class BotWorker(SimpleWorker):
                 self._wait_for_redis(error)
 
     def _wait_for_redis(self, error: BaseException) -> None:
-        wait_for_redis(self.connection, f"worker {self.name}", error)
+        """Wait for Redis; raises StopRequested if asked to stop meanwhile."""
+        back = wait_for_redis(
+            self.connection, f"worker {self.name}", error, stopping=lambda: self._stop_signalled
+        )
+        if not back:
+            raise StopRequested()
         if self.scheduler is not None:
             # RQ's scheduler process stops when it loses Redis for long: start it again now
             # (auto_start starts it only if it is not running) rather than at maintenance.

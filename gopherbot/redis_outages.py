@@ -9,6 +9,7 @@ Two layers, both through redis-py's and RQ's public APIs:
 
 import logging
 import time
+from collections.abc import Callable
 
 import redis
 from django.conf import settings
@@ -29,12 +30,20 @@ def patient_retry() -> Retry:
     return Retry(ConstantBackoff(RETRY_PAUSE_SECONDS), attempts)
 
 
-def wait_for_redis(connection: redis.Redis, who: str, error: BaseException) -> None:
-    """Block until `connection` answers a PING again; one log line when lost, one when back."""
+def wait_for_redis(
+    connection: redis.Redis,
+    who: str,
+    error: BaseException,
+    stopping: Callable[[], bool] = lambda: False,
+) -> bool:
+    """Block until `connection` answers a PING again (True), or until `stopping()` (False).
+
+    One log line when Redis is lost, one when it is back.
+    """
     started = time.monotonic()
     fields = {"process": who, "error": type(error).__name__}
     log.error("redis unavailable: waiting for it", extra={"fields": fields})
-    while True:
+    while not stopping():
         try:
             connection.ping()
         except REDIS_DOWN:
@@ -42,4 +51,14 @@ def wait_for_redis(connection: redis.Redis, who: str, error: BaseException) -> N
             continue
         waited = round(time.monotonic() - started, 1)
         log.warning("redis is back", extra={"fields": {"process": who, "waited_s": waited}})
-        return
+        return True
+    log.warning("stopping while Redis is unavailable", extra={"fields": {"process": who}})
+    return False
+
+
+def wait_until_redis_answers(connection: redis.Redis, who: str) -> None:
+    """Return at once if Redis answers; else wait for it as wait_for_redis does (at start-up)."""
+    try:
+        connection.ping()
+    except REDIS_DOWN as error:
+        wait_for_redis(connection, who, error)

@@ -117,3 +117,25 @@ def test_a_post_slack_made_but_answered_too_late_is_not_posted_again(
 
     assert job.is_finished
     assert [p["text"] for p in bot.sent("chat.postMessage")] == [XKCD]
+
+
+def test_a_welcome_dm_slack_made_but_answered_too_late_is_not_sent_again(
+    bot, slack, short_slack_timeout
+):
+    slack.delay_next("chat.postMessage", 0.5)
+    job = bot.deliver({"type": "team_join", "user": {"id": "U0CAROL", "name": "carol"}})
+    assert job.is_scheduled
+    deadline = time.monotonic() + 5
+    while not slack.calls_to("chat.postMessage") and time.monotonic() < deadline:
+        time.sleep(0.02)
+
+    bot.run_due_retries(job.origin)
+    job.refresh()
+
+    assert job.is_finished
+    (welcome,) = slack.calls_to("chat.postMessage")
+    assert welcome.params["channel"] == "D0CAROL"
+    assert welcome.params["metadata"] == mark(job.args[0]["event_id"], "welcome")
+    (looked,) = slack.calls_to("conversations.history")
+    assert looked.params["channel"] == "D0CAROL"
+    assert looked.params["oldest"] == str(job.args[0]["event_time"])

@@ -1,12 +1,15 @@
 """Redis crashing under the whole bot (real processes: gunicorn, `rqworker`, the scheduler):
 no process exits, every DM is answered exactly once."""
 
+import os
+import signal
 import threading
 import time
 from collections import Counter
 from concurrent.futures import ThreadPoolExecutor
 from datetime import timedelta
 
+import pytest
 import redis
 from rq import Queue
 from rq_scheduler import Scheduler
@@ -34,8 +37,13 @@ def replies_by_event(slack) -> Counter:
     )
 
 
-def start_bot(env: dict, base: str, *names: str):
-    return [running(procfile_command(name), env) for name in names]
+def wait_until_working(worker, scheduler=None) -> None:
+    """Until the worker's loop runs (its first maintenance is done) and the scheduler's too."""
+    wait_until(
+        lambda: "cleaning registries for queue: default" in worker.output(), 60, "it", worker
+    )
+    if scheduler is not None:
+        wait_until(lambda: "Registering birth" in scheduler.output(), 60, "it", scheduler)
 
 
 def test_redis_killed_mid_burst_loses_no_dm_doubles_none_and_stops_no_process(
@@ -54,8 +62,7 @@ def test_redis_killed_mid_burst_loses_no_dm_doubles_none_and_stops_no_process(
     ):
         processes = (web, worker, scheduler)
         wait_for_http(f"{base}/_ruok", proc=web)
-        wait_until(lambda: "worker warmed up" in worker.output(), 60, "the worker", worker)
-        wait_until(lambda: "scheduler starting" in scheduler.output(), 60, "the scheduler")
+        wait_until_working(worker, scheduler)
 
         # Half the burst at once: the worker is busy with it when Redis dies (kill -9).
         with ThreadPoolExecutor(max_workers=10) as pool:
@@ -109,8 +116,7 @@ def test_an_outage_longer_than_the_retries_is_waited_out_and_work_carries_on(
     ):
         processes = (web, worker, scheduler)
         wait_for_http(f"{base}/_ruok", proc=web)
-        wait_until(lambda: "worker warmed up" in worker.output(), 60, "the worker", worker)
-        wait_until(lambda: "scheduler starting" in scheduler.output(), 60, "the scheduler")
+        wait_until_working(worker, scheduler)
 
         persistent_redis.kill()
         wait_until(
@@ -178,7 +184,7 @@ def test_a_redis_failure_between_a_post_and_its_record_does_not_post_twice(
         running(procfile_command("worker"), env) as worker,
     ):
         wait_for_http(f"{base}/_ruok", proc=web)
-        wait_until(lambda: "worker warmed up" in worker.output(), 60, "the worker", worker)
+        wait_until_working(worker)
         slack.on_call = crash_redis_once_the_reply_is_posted
         try:
             assert send_event(base, dm) == 200
@@ -197,3 +203,77 @@ def test_a_redis_failure_between_a_post_and_its_record_does_not_post_twice(
     assert replies_by_event(slack) == {dm["event_id"]: 1}
     assert "attempt=2" in log and "outcome=answered" in log
     assert len(slack.calls_to("conversations.history")) == 1
+
+
+def test_a_job_cut_short_by_a_long_outage_is_retried_and_answered_once(
+    slack, tmp_path, persistent_redis
+):
+    port = free_port()
+    base = f"http://127.0.0.1:{port}"
+    env = bot_env(
+        slack,
+        tmp_path,
+        persistent_redis.url,
+        PORT=str(port),
+        WEB_CONCURRENCY="1",
+        GOPHER_EVENT_JOB_TIMEOUT="30",
+        GOPHER_REDIS_RETRY_SECONDS="1",  # the worker's own bookkeeping gives up too
+    )
+    dm = dm_from("U0ALICE")
+    slack.delay_next("chat.postMessage", 2.0)  # the job is busy with Slack when Redis dies
+    with (
+        running(procfile_command("web"), env) as web,
+        running(procfile_command("worker"), env) as worker,
+    ):
+        wait_for_http(f"{base}/_ruok", proc=web)
+        wait_until_working(worker)
+        assert send_event(base, dm) == 200
+        time.sleep(1.0)  # the post is in flight
+        persistent_redis.kill()
+        wait_until(lambda: "redis unavailable: waiting for it" in worker.output(), 30, "it", worker)
+        time.sleep(2)
+        persistent_redis.start()
+        wait_until(lambda: replies_by_event(slack)[dm["event_id"]] >= 1, 30, "the reply", worker)
+        wait_until(lambda: "attempt=2" in worker.output(), 30, "the job to be tried again", worker)
+        time.sleep(3)
+        assert worker.process.poll() is None
+        log = worker.output()
+
+    assert replies_by_event(slack) == {dm["event_id"]: 1}
+    assert "job cut short by a Redis outage" in log
+    assert "already posted: not sending again" in log
+    assert "quitting" not in log
+
+
+@pytest.mark.parametrize("busy", [False, True], ids=["idle", "busy with a job"])
+def test_the_worker_and_the_scheduler_still_stop_on_request_during_an_outage(
+    slack, tmp_path, persistent_redis, busy
+):
+    port = free_port()
+    env = bot_env(
+        slack, tmp_path, persistent_redis.url, PORT=str(port), GOPHER_REDIS_RETRY_SECONDS="1"
+    )
+    with (
+        running(procfile_command("web"), env) as web,
+        running(procfile_command("worker"), env) as worker,
+        running(procfile_command("scheduler"), env) as scheduler,
+    ):
+        wait_for_http(f"http://127.0.0.1:{port}/_ruok", proc=web)
+        wait_until_working(worker, scheduler)
+        if busy:
+            slack.delay_next("chat.postMessage", 3.0)
+            assert send_event(f"http://127.0.0.1:{port}", dm_from("U0ALICE")) == 200
+            time.sleep(1.0)  # the reply is in flight
+        persistent_redis.kill()
+        for process in (worker, scheduler):
+            wait_until(
+                lambda p=process: "redis unavailable: waiting for it" in p.output(),
+                30,
+                "the outage to be noticed",
+                process,
+            )
+            os.kill(process.process.pid, signal.SIGTERM)
+        for process in (worker, scheduler):
+            wait_until(lambda p=process: p.process.poll() is not None, 45, "a stop", process)
+        codes = [process.process.returncode for process in (worker, scheduler)]
+    assert codes == [0, 0], worker.output()[-3000:] + scheduler.output()[-3000:]

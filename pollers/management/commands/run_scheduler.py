@@ -11,7 +11,7 @@ import logging
 from django.core.management.base import BaseCommand
 from rq_scheduler import Scheduler
 
-from gopherbot.redis_outages import REDIS_DOWN, wait_for_redis
+from gopherbot.redis_outages import REDIS_DOWN, wait_for_redis, wait_until_redis_answers
 from pollers.jobs import refresh_channels
 from pollers.schedule import get_scheduler, register_jobs
 
@@ -54,6 +54,7 @@ class Command(BaseCommand):
         scheduler = get_scheduler(
             interval=options["interval"], scheduler_class=OutageTolerantScheduler
         )
+        wait_until_redis_answers(scheduler.connection, "scheduler")
         for job_id, action in register_jobs(scheduler):
             self.stdout.write(f"{action} {job_id}")
         refresh_channels()  # logs its own outcome; a failure must not stop the scheduler
