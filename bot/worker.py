@@ -108,7 +108,7 @@ class BotWorker(SimpleWorker):
             super().execute_job(job, queue)
         except REDIS_DOWN as error:
             self._wait_for_redis(error)
-            self._settle(job, queue)
+            self._through_outage(self._settle, job, queue)
         finally:
             close_old_connections()
 
