@@ -4,24 +4,33 @@ Outcomes: a discarded message is a success. A failure Slack might get over
 (5xx, 429, timeouts, connection errors) raises, and RQ runs the job again after
 the retry intervals the gateway wrote into the job (gateway.delivery.RETRY_INTERVALS;
 RQ's scheduler runs them: `rqworker --with-scheduler`), then keeps it in the failed
-registry with the reason; any other failure goes there at once. A job whose worker
-died is retried the same way. Execution is at least once, so a retried message job
-skips the Slack calls it already made (a per-event record in Redis).
+registry with the reason; any other failure goes there at once. When Slack asked for
+a pause (HTTP 429, Retry-After) longer than the client waits, the job returns RQ's
+Retry for no sooner than that instead. A job whose worker died is retried the same way.
+Execution is at least once, so a retried message job skips the Slack calls it already
+made (a per-event record in Redis) and, should that record have been lost, the posts
+Slack already has (bot.reply_marks).
+
+Posts go out through bot.outbox: at once, or scheduled for their channel's turn as a
+job of their own (handle_paced_post).
 """
 
 import logging
+import math
 import time
 from collections.abc import Callable
 
 from django.conf import settings
-from rq import get_current_job
+from rq import Retry, get_current_job
 
 from bot import replies
 from bot.context import Context, current_context
 from bot.message import discard_reason, parse_message
+from bot.outbox import Outbox, send_paced
 from bot.pipeline import Outcome, act, match
 from bot.replies import SlackCall
-from bot.slack_out import describe_error, is_retryable, send
+from bot.slack_out import describe_error, is_retryable, rate_limit_wait
+from bot.staleness import redelivery, stale_reason
 from gopherbot.connections import get_redis
 from insights.counting import count_uses, count_welcome
 
@@ -33,8 +42,10 @@ SENT_TTL_SECONDS = 60 * 60
 # In the sent record: the message was timely when a first attempt looked at it, so a
 # retry (a minute or more later, after a worker died) finishes answering it.
 TIMELY = "timely"
+# Attempts after a 429 whose Retry-After outlasted the client's own wait.
+RATE_LIMIT_RETRIES = 3
 
-Send = Callable[[SlackCall], object]
+Send = Callable[[SlackCall, str], object]  # (the call, its key within the job)
 
 
 class JobFailed(Exception):
@@ -54,6 +65,7 @@ class _Log:
         self.fields = {
             "handler": handler,
             "event_id": payload.get("event_id") if isinstance(payload, dict) else None,
+            "slack_retry": redelivery(payload) if isinstance(payload, dict) else None,
             "queue": job.origin if job else None,
             "attempt": _attempt(job) if job else None,
             "actions": "",
@@ -75,9 +87,17 @@ class _Log:
 
 
 def _attempt(job) -> int:
-    if job.retries_left is None or not job.retry_intervals:
-        return 1
-    return len(job.retry_intervals) - job.retries_left + 1
+    """1 for a first run; then counts RQ's retries after failures and after 429s."""
+    after_failures = 0
+    if job.retries_left is not None and job.retry_intervals:
+        after_failures = len(job.retry_intervals) - job.retries_left
+    return 1 + after_failures + (job.number_of_retries or 0)
+
+
+def _is_retry() -> bool:
+    """Might an earlier attempt of this job have reached Slack?"""
+    job = get_current_job()
+    return job is not None and _attempt(job) > 1
 
 
 def _retries_left() -> bool:
@@ -95,6 +115,30 @@ def _fail(reason: str, retryable: bool) -> JobFailed:
     if not retryable:
         _no_retry()
     return JobFailed(reason, retryable=retryable)
+
+
+def _retry_or_fail(fields: dict, reason: str, errors: list, retryable: bool) -> Retry:
+    """RQ's Retry for no sooner than Slack asked, after a 429; else raises JobFailed."""
+    waits = [wait for wait in map(rate_limit_wait, errors) if wait is not None]
+    job = get_current_job()
+    if retryable and waits and job is not None:
+        if (job.number_of_retries or 0) >= RATE_LIMIT_RETRIES:
+            raise _fail(f"{reason}; still rate limited after {RATE_LIMIT_RETRIES} waits", False)
+        # RQ schedules to the whole second (rounding down): one more keeps it no sooner.
+        seconds = math.ceil(max(waits)) + 1
+        fields["outcome"] = f"rate limited: next attempt in {seconds} s: {reason}"
+        return Retry(max=RATE_LIMIT_RETRIES, interval=seconds)
+    raise _fail(reason, retryable)
+
+
+def _outbox(payload: dict, oldest: object) -> Outbox:
+    job = get_current_job()
+    return Outbox(
+        event_id=payload["event_id"],
+        queue=job.origin if job else settings.QUEUE_DEFAULT,
+        oldest=str(oldest or 0),
+        retry=_is_retry(),
+    )
 
 
 def _event(payload: dict) -> dict:
@@ -122,13 +166,9 @@ def process_message(
         if sent_key:
             redis.pipeline().sadd(sent_key, key).expire(sent_key, SENT_TTL_SECONDS).execute()
 
-    reason = discard_reason(
-        event,
-        bot_user_id=ctx.bot_user_id,
-        bot_id=ctx.bot_id,
-        now=now,
-        check_age=not already_sent(TIMELY),
-    )
+    reason = discard_reason(event, bot_user_id=ctx.bot_user_id, bot_id=ctx.bot_id)
+    if not reason and not already_sent(TIMELY):
+        reason = stale_reason(payload, now)
     if reason:
         log.debug("message discarded", extra={"fields": {"reason": reason}})
         return f"discarded: {reason}", None
@@ -143,19 +183,39 @@ def process_message(
     return ("answered" if not outcome.failed else "partly failed"), outcome
 
 
-def handle_message(payload: dict) -> None:
+def handle_message(payload: dict) -> Retry | None:
     with _Log("message", payload) as fields:
-        _event(payload)
+        event = _event(payload)
+        outbox = _outbox(payload, oldest=event.get("ts"))
         result, outcome = process_message(
-            payload, current_context(), send, sent_key=f"gopherbot:sent:{payload['event_id']}"
+            payload,
+            current_context(),
+            outbox.send,
+            sent_key=f"gopherbot:sent:{payload['event_id']}",
         )
         fields["outcome"] = result
         if outcome is None:
-            return
+            return None
         fields["actions"] = ",".join(outcome.taken)
         if outcome.failed:
             failed = ", ".join(f"{name} ({describe_error(e)})" for name, e in outcome.failed)
-            raise _fail(f"actions failed: {failed}", retryable=outcome.retryable)
+            errors = [error for _, error in outcome.failed]
+            return _retry_or_fail(fields, f"actions failed: {failed}", errors, outcome.retryable)
+        return None
+
+
+def handle_paced_post(post: dict) -> Retry | None:
+    """A reply whose channel's turn has come: bot.outbox booked the turn and scheduled it."""
+    with _Log("paced_post", post) as fields:
+        if not isinstance(post, dict) or not isinstance(post.get("params"), dict):
+            raise _fail("parse error: not a paced post", retryable=False)
+        fields["actions"] = post.get("key", "")
+        try:
+            fields["outcome"] = send_paced(post, retry=bool(post.get("retry")) or _is_retry())
+        except Exception as error:
+            reason = f"post not sent: {describe_error(error)}"
+            return _retry_or_fail(fields, reason, [error], is_retryable(error))
+        return None
 
 
 # --- joins ----------------------------------------------------------------------
@@ -204,31 +264,39 @@ def channel_welcome(payload: dict, ctx: Context) -> tuple[str, SlackCall | None]
     return "welcomed", replies.ephemeral_to(channel, user, text)
 
 
-def _deliver_welcome(fields: dict, result: str, call: SlackCall | None, *, can_retry: bool) -> None:
+def _deliver_welcome(
+    fields: dict, payload: dict, result: str, call: SlackCall | None, *, can_retry: bool
+) -> Retry | None:
     fields["outcome"] = result
     if call is None:
-        return
+        return None
     if settings.SHADOW_MODE:
         log.info("shadow mode: welcome not sent", extra={"fields": {"text": call.params["text"]}})
         fields["outcome"] = "shadow mode: logged"
-        return
+        return None
+    # The welcome follows the join: any earlier welcome DM is newer than the event.
+    outbox = _outbox(payload, oldest=payload.get("event_time"))
     try:
-        send(call)
+        sent = outbox.send(call, "welcome")
     except Exception as error:
         reason = f"welcome not sent: {describe_error(error)}"
-        raise _fail(reason, can_retry and is_retryable(error)) from error
-    count_welcome(call)
+        return _retry_or_fail(fields, reason, [error], can_retry and is_retryable(error))
     fields["actions"] = "welcome"
+    if sent == "sent" or sent.startswith("paced"):
+        count_welcome(call)
+    if sent != "sent":
+        fields["outcome"] = f"{result} ({sent})"
+    return None
 
 
-def handle_team_join(payload: dict) -> None:
+def handle_team_join(payload: dict) -> Retry | None:
     with _Log("team_join", payload) as fields:
         _event(payload)
         result, call = team_welcome(payload, current_context())
-        _deliver_welcome(fields, result, call, can_retry=True)
+        return _deliver_welcome(fields, payload, result, call, can_retry=True)
 
 
-def handle_channel_join(payload: dict) -> None:
+def handle_channel_join(payload: dict) -> Retry | None:
     with _Log("channel_join", payload) as fields:
         _event(payload)
         result, call = channel_welcome(payload, current_context())
@@ -236,4 +304,4 @@ def handle_channel_join(payload: dict) -> None:
         timely = isinstance(event_time, int) and time.time() - event_time <= (
             CHANNEL_WELCOME_RETRY_WINDOW
         )
-        _deliver_welcome(fields, result, call, can_retry=timely)
+        return _deliver_welcome(fields, payload, result, call, can_retry=timely)

@@ -5,9 +5,6 @@ from dataclasses import dataclass
 
 from bot.mentions import USER, Mention, parse_mentions
 
-# Slack trouble must not turn into a burst of stale replies.
-MAX_AGE_SECONDS = 30
-
 _DM_CHANNEL_TYPES = frozenset({"im", "mpim", "app_home"})  # `group` is a private channel
 _TS = re.compile(r"\d{1,12}\.\d{1,9}")
 _TEXT_FIELDS = ("text", "user", "channel", "channel_type", "thread_ts", "bot_id")
@@ -81,10 +78,11 @@ def app_marker(event: dict) -> str | None:
     return None
 
 
-def discard_reason(
-    event: dict, *, bot_user_id: str, bot_id: str, now: float, check_age: bool = True
-) -> str | None:
-    """Why the bot ignores this message event, or None when it should look at it."""
+def discard_reason(event: dict, *, bot_user_id: str, bot_id: str) -> str | None:
+    """Why the bot ignores this message event, or None when it should look at it.
+
+    How old it may be is bot.staleness's question.
+    """
     if event.get("user") == bot_user_id or (bot_id and event.get("bot_id") == bot_id):
         return "own message"
     from_an_app = app_marker(event)
@@ -104,7 +102,4 @@ def discard_reason(
         return "malformed files"
     if not event.get("user") or not event.get("channel"):
         return "no user or channel"
-    age = now - float(ts)
-    if check_age and age > MAX_AGE_SECONDS:
-        return f"older than {MAX_AGE_SECONDS} s ({age:.0f} s)"
     return None

@@ -122,18 +122,21 @@ def act(
     ctx: Context,
     message: Message,
     actions: list[Action],
-    send: Callable[[SlackCall], object],
+    send: Callable[[SlackCall, str], object],
     already_sent: Callable[[str], bool] = lambda key: False,
     sent: Callable[[str], None] = lambda key: None,
 ) -> Outcome:
-    """Run every action; `already_sent`/`sent` let a retried job skip calls made before."""
+    """Run every action; `already_sent`/`sent` let a retried job skip calls made before.
+
+    Each call has a key, `<action>#<number>`, stable across attempts: `send` gets it too.
+    """
     outcome = Outcome()
     for action in actions:
         try:
             for number, call in enumerate(action.run(ctx, message)):
                 key = f"{action.name}#{number}"
                 if not already_sent(key):
-                    send(call)
+                    send(call, key)
                     sent(key)
         except Exception as error:
             outcome.failed.append((action.name, error))

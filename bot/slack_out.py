@@ -28,17 +28,29 @@ def _client():
 
 
 def send(call: SlackCall, client=None) -> dict:
-    """Make the call; a DM first opens the conversation. Returns Slack's answer."""
+    """Make the call now; a DM first opens the conversation. Returns Slack's answer.
+
+    With the default client a post waits for its channel's turn (replay_event uses this);
+    jobs send through bot.outbox instead, which schedules a post whose turn is later.
+    """
     client = client or _client()
     params = dict(call.params)
     if call.dm_user:
-        opened = client.conversations_open(users=call.dm_user)
-        params["channel"] = opened["channel"]["id"]
-    method = getattr(client, call.method.replace(".", "_"))
+        params["channel"] = open_dm(client, call.dm_user)
+    return call_method(client, call.method, params)
+
+
+def open_dm(client, user: str) -> str:
+    """The id of the DM channel with `user` (conversations.open is idempotent)."""
+    return client.conversations_open(users=user)["channel"]["id"]
+
+
+def call_method(client, method: str, params: dict) -> dict:
+    """Call Slack's `method`; an error that means it was done already counts as done."""
     try:
-        return method(**params).data
+        return getattr(client, method.replace(".", "_"))(**params).data
     except SlackApiError as error:
-        if slack_error_code(error) == _IGNORED_SLACK_ERRORS.get(call.method):
+        if slack_error_code(error) == _IGNORED_SLACK_ERRORS.get(method):
             return error.response.data
         raise
 
@@ -61,6 +73,15 @@ def describe_error(error: BaseException) -> str:
         code = slack_error_code(error) or "error"
         return code if status == 200 else f"{code}, HTTP {status}"
     return str(error) or type(error).__name__
+
+
+def rate_limit_wait(error: BaseException) -> float | None:
+    """The seconds Slack asked us to wait (HTTP 429, Retry-After), or None for other errors."""
+    from slackapi.client import retry_after_seconds
+
+    if isinstance(error, SlackApiError) and getattr(error.response, "status_code", 0) == 429:
+        return retry_after_seconds(error.response.headers or {})
+    return None
 
 
 def is_retryable(error: BaseException) -> bool:

@@ -11,6 +11,15 @@ A worker that dies mid-job (SIGKILL, out of memory, a lost dyno) leaves its job 
 RQ's started registry; any worker's maintenance run finds it there once the job's
 entry expires (twice the job timeout here) and retries it, or moves it to the failed
 registry when it has no retries left. Both are logged as "job abandoned".
+
+A Redis outage never stops the worker. Its Redis commands, and those of the scheduler
+it starts, retry for GOPHER_REDIS_RETRY_SECONDS (a restart or failover passes
+unnoticed). Past that, wherever RQ's loop would quit, the worker logs the outage, waits
+for Redis, and carries on; a job the outage interrupted is then retried (or failed) as
+RQ does for any failed job, and the scheduler is started again if it stopped.
+
+Queues take turns (RQ's round-robin dequeue strategy): a flood of channel messages does
+not hold back the DMs and joins queued behind it.
 """
 
 import logging
@@ -18,7 +27,16 @@ import logging
 from django.conf import settings
 from django.db import close_old_connections
 from rq import SimpleWorker
-from rq.exceptions import AbandonedJobError
+from rq.exceptions import AbandonedJobError, NoSuchJobError, StopRequested
+from rq.job import Job, JobStatus
+from rq.worker import DequeueStrategy
+
+from gopherbot.redis_outages import (
+    REDIS_DOWN,
+    patient_retry,
+    wait_for_redis,
+    wait_until_redis_answers,
+)
 
 log = logging.getLogger("bot.worker")
 
@@ -59,6 +77,9 @@ class BotWorker(SimpleWorker):
         kwargs.setdefault("maintenance_interval", settings.WORKER_MAINTENANCE_SECONDS)
         super().__init__(*args, **kwargs)
         self.push_exc_handler(log_abandoned)
+        self._stop_signalled = False
+        # Before work() starts the scheduler, which copies this connection's settings.
+        self.connection.set_retry(patient_retry())
 
     @property
     def dequeue_timeout(self) -> int:
@@ -75,7 +96,9 @@ class BotWorker(SimpleWorker):
         return super().get_heartbeat_ttl(job)
 
     def work(self, *args, **kwargs) -> bool:
+        wait_until_redis_answers(self.connection, f"worker {self.name}")
         warm_up()
+        kwargs.setdefault("dequeue_strategy", DequeueStrategy.ROUND_ROBIN)
         return super().work(*args, **kwargs)
 
     def execute_job(self, job, queue) -> None:
@@ -83,5 +106,75 @@ class BotWorker(SimpleWorker):
         close_old_connections()
         try:
             super().execute_job(job, queue)
+        except REDIS_DOWN as error:
+            self._wait_for_redis(error)
+            self._through_outage(self._settle, job, queue)
         finally:
             close_old_connections()
+
+    # --- Redis outages: the steps of RQ's loop that quit on a Redis error -------------
+
+    def dequeue_job_and_maintain_ttl(self, *args, **kwargs):
+        return self._through_outage(super().dequeue_job_and_maintain_ttl, *args, **kwargs)
+
+    def run_maintenance_tasks(self) -> None:
+        self._through_outage(super().run_maintenance_tasks)
+
+    def check_for_suspension(self, burst: bool) -> None:
+        self._through_outage(super().check_for_suspension, burst)
+
+    def heartbeat(self, timeout=None, pipeline=None) -> None:
+        if pipeline is not None:  # queued in the caller's pipeline: no Redis call here
+            return super().heartbeat(timeout, pipeline)
+        return self._through_outage(super().heartbeat, timeout)
+
+    def teardown(self) -> None:
+        try:
+            super().teardown()
+        except REDIS_DOWN:
+            # Stopping anyway: its entry in Redis expires by itself.
+            log.warning("worker stopped without telling Redis: Redis is unavailable")
+
+    def request_stop(self, signum, frame) -> None:
+        # The signal handler (SIGTERM, Ctrl-C). Busy, RQ notes the request in Redis; with
+        # Redis gone that fails, and the worker stops anyway once its job is done or cut short.
+        self._stop_signalled = True
+        try:
+            super().request_stop(signum, frame)
+        except REDIS_DOWN:
+            log.warning("stop requested while Redis is unavailable: stopping after this job")
+
+    def _through_outage(self, step, *args, **kwargs):
+        while True:
+            try:
+                return step(*args, **kwargs)
+            except REDIS_DOWN as error:
+                self._wait_for_redis(error)
+
+    def _wait_for_redis(self, error: BaseException) -> None:
+        """Wait for Redis; raises StopRequested if asked to stop meanwhile."""
+        back = wait_for_redis(
+            self.connection, f"worker {self.name}", error, stopping=lambda: self._stop_signalled
+        )
+        if not back:
+            raise StopRequested()
+        if self.scheduler is not None:
+            # RQ's scheduler process stops when it loses Redis for long: start it again now
+            # (auto_start starts it only if it is not running) rather than at maintenance.
+            self.scheduler.acquire_locks(auto_start=True)
+
+    def _settle(self, job, queue) -> None:
+        """After an outage cut a job short: unless Redis recorded its outcome, treat it as
+        failed, so RQ retries it (or moves it to the failed registry) as usual."""
+        try:
+            stored = Job.fetch(job.id, connection=self.connection, serializer=self.serializer)
+        except NoSuchJobError:
+            return
+        status = stored.get_status(refresh=False)
+        fields = {"job_id": job.id, "queue": queue.name, "status": status}
+        if status not in (JobStatus.QUEUED, JobStatus.STARTED):
+            log.info("job outcome recorded before the outage", extra={"fields": fields})
+            return
+        fields["outcome"] = "will retry" if stored.retries_left else "failed"
+        log.warning("job cut short by a Redis outage", extra={"fields": fields})
+        self.handle_job_failure(stored, queue, exc_string="Redis became unavailable mid-job")

@@ -112,11 +112,17 @@ RQ_SHOW_ADMIN_LINK = True
 # after twice this, at a worker's next maintenance run (every WORKER_MAINTENANCE_SECONDS).
 EVENT_JOB_TIMEOUT = env_int("GOPHER_EVENT_JOB_TIMEOUT", 60)
 WORKER_MAINTENANCE_SECONDS = env_int("GOPHER_WORKER_MAINTENANCE_SECONDS", 60)
+# Workers' and the scheduler's Redis commands retry this long before the process logs an
+# outage and waits for Redis (gopherbot.redis_outages); they never exit over it.
+REDIS_RETRY_SECONDS = env_int("GOPHER_REDIS_RETRY_SECONDS", 20)
 # Posts to one channel, from every process: a burst of this many, then one per interval
-# (slackapi.pacing). A post that would wait longer fails retryably, well within the timeout.
+# (slackapi.pacing). The bot's replies are scheduled for their turn (bot.outbox), and one
+# whose turn is further off than MAX_DELAY is dropped. The pollers wait for their turn, up
+# to MAX_WAIT (a post that would wait longer fails retryably, well within the timeout).
 SLACK_CHANNEL_POST_BURST = 3
 SLACK_CHANNEL_POST_INTERVAL = 1.0
 SLACK_CHANNEL_POST_MAX_WAIT = EVENT_JOB_TIMEOUT / 3
+SLACK_CHANNEL_POST_MAX_DELAY = 10 * 60
 # Warms the Slack client, bot identity and content index before forking job processes.
 RQ = {"WORKER_CLASS": "bot.worker.BotWorker"}
 

@@ -64,7 +64,7 @@ SEED_PRIVATE_CHANNEL = "moderators"
 DEFAULT_PAGE_SIZE = 100
 MAX_PAGE_SIZE = 1000
 
-_JSON_FORM_FIELDS = ("attachments", "blocks")
+_JSON_FORM_FIELDS = ("attachments", "blocks", "metadata")
 
 # The methods it answers; each is SlackStandIn._<method with dots as underscores>.
 METHODS = (
@@ -73,6 +73,8 @@ METHODS = (
     "users.list",
     "conversations.list",
     "conversations.open",
+    "conversations.history",
+    "conversations.replies",
     "chat.postMessage",
     "chat.postEphemeral",
     "reactions.add",
@@ -237,6 +239,7 @@ class SlackStandIn:
         self.file_bodies: dict[str, bytes] = {}
         self.file_redirects: dict[str, str] = {}  # file id -> where its downloads redirect
         self.ims: dict[str, str] = {}  # user id -> D… channel id
+        self.messages: dict[str, list[dict]] = {}  # channel id -> its messages, oldest first
         self.reactions: set[tuple[str, str, str]] = set()
         self._file_numbers = itertools.count(1)
         self._last_ts = 0.0
@@ -359,6 +362,17 @@ class SlackStandIn:
             self.files[file_id] = file
             self.file_bodies[file_id] = body
         return file
+
+    def add_message(
+        self, channel: str, text: str, *, user: str = "U0ALICE", thread_ts: str | None = None
+    ) -> dict:
+        """Store a member's message, as if they had posted it; returns it with its ts."""
+        message = {"type": "message", "user": user, "text": text, "ts": self._next_ts()}
+        if thread_ts:
+            message["thread_ts"] = thread_ts
+        with self._lock:
+            self.messages.setdefault(channel, []).append(message)
+        return message
 
     def _next_ts(self) -> str:
         with self._lock:
@@ -562,6 +576,9 @@ class SlackStandIn:
         for key in ("thread_ts", "attachments", "blocks", "username", "icon_emoji", "icon_url"):
             if params.get(key):
                 message[key] = params[key]
+        if params.get("metadata"):
+            message["metadata"] = _metadata(params["metadata"])
+        self.messages.setdefault(channel["id"], []).append(message)
         return {"channel": channel["id"], "ts": ts, "message": message}
 
     def _chat_postEphemeral(self, params: dict) -> dict:
@@ -571,6 +588,42 @@ class SlackStandIn:
         self._user(str(params.get("user") or ""))
         _check_text(params)
         return {"message_ts": self._next_ts()}
+
+    def _conversations_history(self, params: dict) -> dict:
+        # The channel's own timeline, newest first: thread replies only when broadcast.
+        channel = self._channel(params)
+        found = [
+            m
+            for m in self.messages.get(channel["id"], [])
+            if m.get("thread_ts", m["ts"]) == m["ts"] or m.get("subtype") == "thread_broadcast"
+        ]
+        found = _in_range(found, params)[::-1]
+        messages, metadata = self._page(found, params)
+        return {
+            "messages": _shown(messages, params),
+            "has_more": bool(metadata["next_cursor"]),
+            "pin_count": 0,
+            "response_metadata": metadata,
+        }
+
+    def _conversations_replies(self, params: dict) -> dict:
+        # The thread's parent first, then its replies, oldest first.
+        channel = self._channel(params)
+        ts = str(params.get("ts") or "")
+        if not ts:
+            raise SlackError("invalid_arguments")
+        history = self.messages.get(channel["id"], [])
+        parent = [m for m in history if m["ts"] == ts]
+        replies = [m for m in history if m.get("thread_ts") == ts and m["ts"] != ts]
+        if not parent and not replies:
+            raise SlackError("thread_not_found")
+        found = parent + _in_range(replies, params)
+        messages, metadata = self._page(found, params)
+        return {
+            "messages": _shown(messages, params),
+            "has_more": bool(metadata["next_cursor"]),
+            "response_metadata": metadata,
+        }
 
     def _reactions_add(self, params: dict) -> dict:
         channel = self._channel(params)
@@ -691,6 +744,43 @@ def _check_text(params: dict) -> None:
         raise SlackError("no_text")
     if len(str(params.get("text") or "")) > MAX_MESSAGE_CHARS:
         raise SlackError("msg_too_long")
+
+
+def _metadata(value: Any) -> dict:
+    # https://api.slack.com/metadata/using: an event_type and an event_payload object.
+    if (
+        not isinstance(value, dict)
+        or not isinstance(value.get("event_type"), str)
+        or not value["event_type"]
+        or not isinstance(value.get("event_payload"), dict)
+    ):
+        raise SlackError("invalid_metadata_format")
+    return {"event_type": value["event_type"], "event_payload": value["event_payload"]}
+
+
+def _in_range(messages: list[dict], params: dict) -> list[dict]:
+    """The messages between `oldest` and `latest`, ends excluded unless `inclusive`."""
+    try:
+        oldest = float(params.get("oldest") or 0)
+        latest = float(params["latest"]) if params.get("latest") else float("inf")
+    except ValueError:
+        raise SlackError("invalid_ts_oldest") from None
+    inclusive = _truthy(params.get("inclusive"))
+
+    def inside(message: dict) -> bool:
+        ts = float(message["ts"])
+        if inclusive:
+            return oldest <= ts <= latest
+        return oldest < ts < latest
+
+    return [m for m in messages if inside(m)]
+
+
+def _shown(messages: list[dict], params: dict) -> list[dict]:
+    """Messages as listed: their metadata only with include_all_metadata, as Slack does."""
+    if _truthy(params.get("include_all_metadata")):
+        return [dict(m) for m in messages]
+    return [{k: v for k, v in m.items() if k != "metadata"} for m in messages]
 
 
 def _truthy(value: Any) -> bool:

@@ -66,9 +66,9 @@ class Scheduled:
     next_run: datetime  # UTC
 
 
-def get_scheduler(interval: float = 60) -> Scheduler:
+def get_scheduler(interval: float = 60, scheduler_class: type[Scheduler] = Scheduler) -> Scheduler:
     queue = get_queue(settings.QUEUE_DEFAULT)
-    return Scheduler(queue=queue, connection=get_redis(), interval=interval)
+    return scheduler_class(queue=queue, connection=get_redis(), interval=interval)
 
 
 def register_jobs(scheduler: Scheduler, now: datetime | None = None) -> list[tuple[str, str]]:

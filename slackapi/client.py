@@ -6,11 +6,13 @@ Retries (https://api.slack.com/apis/rate-limits):
 - connection errors (refused, reset, closed before answering) and HTTP 500/502/503/504:
   exponential backoff with jitter.
 A read timeout is not retried here: the request may have reached Slack. The job's own
-retry, seconds later, tries again (bot.jobs): a rare double post when Slack did post and
-answered too late, rather than a reply lost.
+retry, seconds later, first looks for the post's mark (bot.reply_marks) and posts only
+if Slack does not have it.
 
-Posts (chat.postMessage, chat.postEphemeral) wait for their channel's turn first
-(slackapi.pacing), whoever makes them: the bot's replies and the pollers alike.
+Posts (chat.postMessage, chat.postEphemeral) keep to their channel's pace (slackapi.pacing).
+The pollers' client waits for the channel's turn before each post. The bot's replies use
+an unpaced client (`get_client(paced=False)`): they book their turn themselves and, when it
+is not now, are scheduled for later instead of waiting in a worker (bot.outbox).
 """
 
 import logging
@@ -40,8 +42,8 @@ MAX_RATE_LIMIT_WAIT = 30.0
 RETRYABLE_STATUSES = (500, 502, 503, 504)
 PACED_METHODS = frozenset({"chat.postMessage", "chat.postEphemeral"})
 
-_client: WebClient | None = None
-_client_pid: int | None = None
+_clients: dict[bool, WebClient] = {}  # by `paced`
+_clients_pid: int | None = None
 
 
 class RateLimitRetryHandler(RetryHandler):
@@ -103,7 +105,7 @@ class ServerErrorRetryHandler(RetryHandler):
 
 
 class PacedWebClient(WebClient):
-    """A WebClient whose posts keep to the per-channel pace."""
+    """A WebClient whose posts wait for their channel's turn (in the calling thread)."""
 
     def api_call(self, api_method: str, **kwargs) -> SlackResponse:
         if api_method in PACED_METHODS:
@@ -146,27 +148,32 @@ def api_base_url() -> str:
     return url if url.endswith("/") else url + "/"
 
 
-def build_client(*, timeout: float = TIMEOUT_SECONDS) -> PacedWebClient:
+def build_client(*, timeout: float | None = None, paced: bool = True) -> WebClient:
     """A new client from the settings; most code wants get_client()."""
-    return PacedWebClient(
+    client_class = PacedWebClient if paced else WebClient
+    return client_class(
         token=bot_token(),
         base_url=api_base_url(),
-        timeout=timeout,
+        timeout=TIMEOUT_SECONDS if timeout is None else timeout,
         retry_handlers=retry_handlers(),
     )
 
 
-def get_client() -> WebClient:
-    """The process's Slack client (a forked child builds its own)."""
-    global _client, _client_pid
-    if _client is None or _client_pid != os.getpid():
-        _client = build_client()
-        _client_pid = os.getpid()
-    return _client
+def get_client(*, paced: bool = True) -> WebClient:
+    """The process's Slack client (a forked child builds its own).
+
+    `paced=False`: posts go out at once; the caller keeps to the channel's pace itself.
+    """
+    global _clients_pid
+    if _clients_pid != os.getpid():
+        _clients.clear()
+        _clients_pid = os.getpid()
+    client = _clients.get(paced)
+    if client is None:
+        client = _clients[paced] = build_client(paced=paced)
+    return client
 
 
 def reset_client() -> None:
-    """Forget the client, e.g. after a test changed the settings."""
-    global _client, _client_pid
-    _client = None
-    _client_pid = None
+    """Forget the clients, e.g. after a test changed the settings."""
+    _clients.clear()

@@ -9,8 +9,11 @@ script keeps the bucket as the time its next token is due (GCRA, an exact token
 bucket with `burst` tokens refilled one per `interval`) and hands out the next slot
 atomically, on Redis's clock: each caller learns how long to wait, so concurrent
 posters queue in order without polling. A caller that would wait longer than
-`max_wait` takes no slot and gets ChannelBusy, so a job can retry later rather than
-sleep past its timeout.
+`max_wait` takes no slot and gets ChannelBusy.
+
+Two ways to wait for the slot: `book_turn` only books it and says when it is due, for
+a caller that schedules its post for then (the bot's replies, bot.outbox);
+`wait_for_turn` sleeps until it is due (the pollers' client).
 """
 
 import logging
@@ -58,6 +61,23 @@ def take_slot(connection, channel: str, *, interval: float, burst: int, max_wait
     if answer < 0:
         raise ChannelBusy(channel, (-1 - answer) / 1_000_000)
     return answer / 1_000_000
+
+
+def book_turn(channel: str) -> float:
+    """Book the next post to `channel`; returns the seconds until it is due (0: now).
+
+    Raises ChannelBusy when the channel is booked further ahead than
+    SLACK_CHANNEL_POST_MAX_DELAY.
+    """
+    from gopherbot.connections import get_redis
+
+    return take_slot(
+        get_redis(),
+        channel,
+        interval=settings.SLACK_CHANNEL_POST_INTERVAL,
+        burst=settings.SLACK_CHANNEL_POST_BURST,
+        max_wait=settings.SLACK_CHANNEL_POST_MAX_DELAY,
+    )
 
 
 def wait_for_turn(channel: str) -> float:

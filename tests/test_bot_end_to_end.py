@@ -55,5 +55,10 @@ def test_a_signed_mention_is_answered_by_a_real_worker(slack, tmp_path):
             "text": "<@U0BOB> https://xkcd.com/927",
             "unfurl_links": True,
             "unfurl_media": True,
+            # The reply's mark: a retried job finds it in the channel instead of posting again.
+            "metadata": {
+                "event_type": "gopherbot_reply",
+                "event_payload": {"event_id": body["event_id"], "action": "prefix:xkcd:#0"},
+            },
         }
     ]

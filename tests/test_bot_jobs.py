@@ -3,8 +3,11 @@
 import time
 from types import SimpleNamespace
 
+from rq.registry import ScheduledJobRegistry
+
 from bot import jobs
 from gateway.delivery import RETRY_INTERVALS
+from gopherbot.connections import get_queue
 from tests.fixtures.bot import GO_TOUR_TEXT
 from tests.slack_events import message_event
 
@@ -42,6 +45,43 @@ def test_a_429_is_retried_after_retry_after_and_answered_once(bot, slack):
             "unfurl_media": False,
         }
     ]
+
+
+def test_a_429_longer_than_the_client_waits_schedules_the_job_no_sooner_than_slack_asked(
+    bot, slack, log_text
+):
+    slack.fail_next("chat.postMessage", 429, headers={"Retry-After": "100"})
+    job = bot.deliver(message_event("xkcd:303 bbq"))
+
+    (limited,) = slack.attempts_to("chat.postMessage")  # the client did not wait 100 s
+    assert limited.status == 429
+    assert job.is_scheduled
+    registry = ScheduledJobRegistry(queue=get_queue(job.origin))
+    due = registry.get_scheduled_time(job).timestamp()
+    assert limited.at + 100 <= due <= limited.at + 103
+    assert job.retries_left == len(RETRY_INTERVALS)  # not one of the retries after failures
+    assert [p["name"] for p in bot.sent("reactions.add")] == ["bbqgopher"]
+    assert 'outcome="rate limited: next attempt in 101 s: actions failed: prefix:xkcd:' in (
+        log_text()
+    )
+
+    bot.run_due_retries(job.origin)  # RQ's scheduler, 101 s later
+    job.refresh()
+    assert job.is_finished
+    assert [p["text"] for p in bot.sent("chat.postMessage")] == ["https://xkcd.com/303"]
+    assert len(slack.attempts_to("reactions.add")) == 1
+
+
+def test_a_job_still_rate_limited_after_three_long_waits_fails(bot, slack):
+    slack.fail_next("chat.postMessage", 429, headers={"Retry-After": "100"}, times=4)
+    job = bot.deliver(message_event(f"{BOT} go tour"))
+    for _ in range(jobs.RATE_LIMIT_RETRIES):
+        assert job.is_scheduled
+        bot.run_due_retries(job.origin)
+        job.refresh()
+    assert job.is_failed
+    assert "still rate limited after 3 waits" in job.latest_result().exc_string
+    assert bot.sent("chat.postMessage") == []
 
 
 def test_a_slack_outage_retries_the_job_without_repeating_what_was_done(bot, slack, quick_backoff):

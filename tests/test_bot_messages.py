@@ -140,7 +140,7 @@ def test_a_canned_response_can_unfurl_its_links(bot):
     [
         {"subtype": "message_changed"},
         {"subtype": "bot_message"},
-        {"ts": f"{time.time() - 31:.6f}"},
+        {"ts": f"{time.time() - 601:.6f}"},
         {"ts": "not-a-ts"},
         {"user": "U0GOPHERBOT"},
         {"user": "U0ALICE", "bot_id": "B0GOPHERBOT"},

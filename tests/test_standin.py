@@ -239,6 +239,85 @@ def test_files_info_answers_file_not_found(client):
     assert raised.value.response["error"] == "file_not_found"
 
 
+MARK = {"event_type": "gopherbot_reply", "event_payload": {"event_id": "Ev1", "action": "a#0"}}
+
+
+def test_history_lists_posts_newest_first_with_metadata_only_when_asked(slack, client):
+    before = client.chat_postMessage(channel="C0GENERAL", text="first")["ts"]
+    client.chat_postMessage(channel="C0GENERAL", text="marked", metadata=MARK)
+    client.chat_postMessage(channel="C0GENERAL", text="in a thread", thread_ts=before)
+    client.chat_postMessage(channel="C0NEWBIES", text="elsewhere")
+
+    plain = client.conversations_history(channel="C0GENERAL")
+    assert [m["text"] for m in plain["messages"]] == ["marked", "first"]  # no thread replies
+    assert all("metadata" not in m for m in plain["messages"])
+    assert plain["has_more"] is False
+
+    full = client.conversations_history(
+        channel="C0GENERAL", oldest=before, include_all_metadata=True
+    )
+    assert [(m["text"], m.get("metadata")) for m in full["messages"]] == [("marked", MARK)]
+    inclusive = client.conversations_history(channel="C0GENERAL", oldest=before, inclusive=True)
+    assert [m["text"] for m in inclusive["messages"]] == ["marked", "first"]
+    assert client.conversations_history(channel="C0GENERAL", latest=before)["messages"] == []
+
+
+def test_history_pages_with_a_cursor(client):
+    for number in range(5):
+        client.chat_postMessage(channel="D0BOB", text=f"dm {number}")
+
+    first = client.conversations_history(channel="D0BOB", limit=3)
+    assert [m["text"] for m in first["messages"]] == ["dm 4", "dm 3", "dm 2"]
+    assert first["has_more"] is True
+    cursor = first["response_metadata"]["next_cursor"]
+    rest = client.conversations_history(channel="D0BOB", limit=3, cursor=cursor)
+    assert [m["text"] for m in rest["messages"]] == ["dm 1", "dm 0"]
+    assert rest["has_more"] is False and rest["response_metadata"]["next_cursor"] == ""
+
+
+def test_replies_list_the_parent_then_the_thread_with_metadata(slack, client):
+    parent = slack.add_message("C0GENERAL", "a question", user="U0BOB")
+    client.chat_postMessage(channel="C0GENERAL", text="top level")
+    client.chat_postMessage(
+        channel="C0GENERAL", text="an answer", thread_ts=parent["ts"], metadata=MARK
+    )
+
+    answer = client.conversations_replies(
+        channel="C0GENERAL", ts=parent["ts"], include_all_metadata=True
+    )
+    assert [(m["text"], m.get("metadata")) for m in answer["messages"]] == [
+        ("a question", None),
+        ("an answer", MARK),
+    ]
+    later = client.conversations_replies(channel="C0GENERAL", ts=parent["ts"], oldest=parent["ts"])
+    assert [m["text"] for m in later["messages"]] == ["a question", "an answer"]
+    assert "metadata" not in later["messages"][1]
+
+
+def test_replies_answer_thread_not_found_for_an_unknown_thread(client):
+    with pytest.raises(SlackApiError) as raised:
+        client.conversations_replies(channel="C0GENERAL", ts="1700000000.000001")
+    assert raised.value.response["error"] == "thread_not_found"
+
+
+@pytest.mark.parametrize(
+    "metadata",
+    [{"event_type": "x"}, {"event_payload": {}}, {"event_type": "", "event_payload": {}}],
+)
+def test_post_message_refuses_malformed_metadata(client, metadata):
+    with pytest.raises(SlackApiError) as raised:
+        client.chat_postMessage(channel="C0GENERAL", text="hi", metadata=metadata)
+    assert raised.value.response["error"] == "invalid_metadata_format"
+
+
+def test_metadata_sent_as_a_form_string_is_decoded(slack):
+    body, headers = form(
+        token=slack.token, channel="C0GENERAL", text="hi", metadata=json.dumps(MARK)
+    )
+    status, answer = post(slack.url + "chat.postMessage", body, headers)
+    assert (status, answer["message"]["metadata"]) == (200, MARK)
+
+
 def test_fail_next_injects_failures_then_answers_normally(slack):
     slack.fail_next("auth.test", 500, times=2)
     headers = {"Authorization": f"Bearer {slack.token}"}

@@ -57,7 +57,7 @@ class Command(BaseCommand):
 
     def _replay(self, payload: dict, do_send: bool) -> None:
 
-        def deliver(call: SlackCall) -> object:
+        def deliver(call: SlackCall, key: str = "") -> object:
             self.stdout.write(("sending: " if do_send else "would send: ") + describe(call))
             return send(call) if do_send else {}
 
