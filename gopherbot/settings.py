@@ -270,6 +270,9 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": LOG_LEVEL},
     "loggers": {
         "django": {"handlers": ["console"], "level": "INFO", "propagate": False},
+        # 4xx answers are logged by whoever gave them (the gateway: one line per request);
+        # Django's own line for each would double them. 5xx stay, with their traceback.
+        "django.request": {"handlers": ["console"], "level": "ERROR", "propagate": False},
         "rq.worker": {"handlers": ["console"], "level": "INFO", "propagate": False},
     },
 }
