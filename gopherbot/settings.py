@@ -219,8 +219,9 @@ USE_I18N = True
 USE_TZ = True
 
 STATIC_URL = "static/"
-# Production serves collected files; local runs serve them from the apps (no collectstatic).
-STATIC_ROOT = BASE_DIR / "staticfiles" if PRODUCTION else None
+# The Procfile's release step collects them here (so does Heroku's build); production serves
+# only these, under hashed names. Local runs serve them from the apps as well.
+STATIC_ROOT = BASE_DIR / "staticfiles"
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
