@@ -249,6 +249,8 @@ if PRODUCTION:
 
 # Where runbot keeps the embedded Redis's data and the state file chat reads.
 LOCAL_DATA_DIR = Path(env_str("GOPHER_LOCAL_DIR", str(BASE_DIR / "var")))
+# The address runbot's web process listens on (the Procfile's web, elsewhere, on every one).
+LOCAL_WEB_HOST = env_str("GOPHER_WEB_HOST", "127.0.0.1")
 # The local superuser's password; unset → a new random one printed at every start.
 LOCAL_ADMIN_PASSWORD = env_str("GOPHER_ADMIN_PASSWORD")
 
