@@ -206,6 +206,20 @@ DATABASES = {
 }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+# Logins: counted before the password is checked, refused past these many attempts in the
+# window (gopherbot.login_throttle); the checks themselves run off the web's event loop.
+AUTHENTICATION_BACKENDS = ["gopherbot.login_throttle.ThrottledModelBackend"]
+LOGIN_ATTEMPTS_PER_USER = 10
+LOGIN_ATTEMPTS_PER_ADDRESS = 20
+LOGIN_ATTEMPTS_WINDOW_SECONDS = 15 * 60
+PASSWORD_HASHERS = [
+    "gopherbot.passwords.OffLoopPBKDF2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2SHA1PasswordHasher",
+    "django.contrib.auth.hashers.Argon2PasswordHasher",
+    "django.contrib.auth.hashers.BCryptSHA256PasswordHasher",
+    "django.contrib.auth.hashers.ScryptPasswordHasher",
+]
+
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
