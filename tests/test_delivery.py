@@ -9,7 +9,14 @@ import redis
 from rq import Queue, SimpleWorker
 from rq.job import Job, JobStatus
 
-from gateway.delivery import FAILURE_TTL, RETRY_INTERVALS, enqueue_event, job_id_for
+from gateway.delivery import (
+    FAILURE_TTL,
+    RESULT_TTL,
+    RETRY_INTERVALS,
+    delivered_key,
+    enqueue_event,
+    job_id_for,
+)
 from gateway.routing import Route
 from gopherbot import connections
 from tests.slack_events import event_callback
@@ -39,8 +46,6 @@ def test_a_real_rq_worker_runs_the_job_with_its_payload(redis_db, settings):
 
     SimpleWorker([queue(redis_db)], connection=redis_db).work(burst=True)
 
-    assert queued.get_status(refresh=True) == JobStatus.FINISHED
-    assert queued.return_value() == body["event_id"]
     (recorded,) = [json.loads(item) for item in redis_db.lrange("test:recorded", 0, -1)]
     assert recorded == {
         "event": body["event"],
@@ -53,6 +58,10 @@ def test_a_real_rq_worker_runs_the_job_with_its_payload(redis_db, settings):
         "receiver": "http",
     }
     assert abs(recorded["enqueued_at"] - time.time()) < 5
+    # Done: the job is kept a minute, and the event remembered as delivered for longer.
+    assert queued.get_status(refresh=True) == JobStatus.FINISHED
+    assert 0 < redis_db.ttl(queued.key) <= RESULT_TTL
+    assert redis_db.get(delivered_key(body["event_id"])).decode() == job.id
 
 
 def test_rq_lists_the_queue_among_its_queues(redis_db):
@@ -73,9 +82,35 @@ def test_the_record_outlives_slacks_retries_after_the_job_ran_then_expires(redis
     window = settings.SLACK_EVENT_DEDUP_SECONDS
     assert window - 5 <= redis_db.ttl(job.key) <= window  # queued: gone if never picked up
     SimpleWorker([queue(redis_db)], connection=redis_db).work(burst=True)
-    assert window - 5 <= redis_db.ttl(job.key) <= window  # finished: kept, then gone
+    assert window - 5 <= redis_db.ttl(delivered_key(body["event_id"])) <= window
     assert enqueue_event(ROUTE, body) is None
     assert queue(redis_db).count == 0
+    # Everything the event left in Redis expires.
+    left = list(redis_db.scan_iter(f"*{body['event_id']}*"))
+    assert left and all(0 < redis_db.ttl(key) <= window for key in left)
+
+
+def test_a_job_that_sat_in_its_queue_is_remembered_for_the_rest_of_the_window(redis_db, settings):
+    body = event_callback()
+    enqueue_event(ROUTE, body, received_at=time.time() - 400)
+    SimpleWorker([queue(redis_db)], connection=redis_db).work(burst=True)
+    remaining = settings.SLACK_EVENT_DEDUP_SECONDS - 400
+    assert remaining - 5 <= redis_db.ttl(delivered_key(body["event_id"])) <= remaining
+
+
+def test_a_job_whose_delivery_could_not_be_recorded_runs_again(redis_db, monkeypatch):
+    body = event_callback()
+    job = enqueue_event(ROUTE, body)
+
+    def redis_fails(*args, **kwargs):
+        raise redis.ConnectionError("Redis went away")
+
+    with monkeypatch.context() as patch:
+        patch.setattr("gateway.delivery.delivered_key", redis_fails)
+        SimpleWorker([queue(redis_db)], connection=redis_db).work(burst=True)
+    job.refresh()
+    assert job.is_scheduled  # RQ runs it again; then the record is written
+    assert enqueue_event(ROUTE, body) is None
 
 
 def test_a_failed_job_is_retried_by_rq_and_still_counts_as_delivered(redis_db, settings):
