@@ -11,6 +11,8 @@ import time
 
 import pytest
 from django.conf import settings
+from django.core import signals
+from django.db import close_old_connections
 from django.test import Client
 from hypothesis import HealthCheck, example, given
 from hypothesis import settings as hypothesis_settings
@@ -196,6 +198,17 @@ def through_wsgi(
 
 
 ENTRIES = {"test client": through_test_client, "wsgi": through_wsgi}
+
+
+@pytest.fixture(autouse=True)
+def no_database_checks_per_request():
+    """As Django's test client does: the handler's per-request check of the database
+    connection would touch one another test left open (and the gateway uses none)."""
+    signals.request_started.disconnect(close_old_connections)
+    signals.request_finished.disconnect(close_old_connections)
+    yield
+    signals.request_started.connect(close_old_connections)
+    signals.request_finished.connect(close_old_connections)
 
 
 # --- Watching what happened ----------------------------------------------------------------
