@@ -4,7 +4,8 @@ The choices and the figures behind them: docs/drafts/gateway.md ("The web tier")
 """
 
 import os
-import signal
+
+from gunicorn.workers.ggevent import GeventWorker
 
 # Nothing here imports Django: gunicorn's master reads this file, and each worker patches
 # the standard library for gevent before it loads Django (gopherbot.wsgi).
@@ -14,9 +15,22 @@ import signal
 _host = os.environ.get("GOPHER_WEB_HOST") or "0.0.0.0"  # noqa: S104 (a platform's router)
 bind = [f"{_host}:{os.environ.get('PORT') or 8000}"]
 
+
+class QuietGeventWorker(GeventWorker):
+    """gunicorn's gevent worker, leaving as on SIGTERM when told to quit at once.
+
+    Ctrl-C in a terminal signals the workers too (SIGINT), then the master asks them to
+    quit (SIGQUIT): either way a worker finishes the requests in hand and exits quietly.
+    gunicorn's quick exit from a gevent worker ends in a traceback of gevent's.
+    """
+
+    def handle_quit(self, sig, frame):
+        self.handle_exit(sig, frame)
+
+
 # gevent: a connection costs a greenlet, not a thread, so hundreds of slow clients hold
 # no worker; what would stall a process's event loop is kept off it (gopherbot.eventloop).
-worker_class = "gevent"
+worker_class = QuietGeventWorker
 workers = int(os.environ.get("WEB_CONCURRENCY") or 4)
 worker_connections = 1000
 
@@ -35,11 +49,3 @@ logconfig_dict = {
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "logfmt"}},
     "formatters": {"logfmt": {"()": "gopherbot.logfmt.LogfmtFormatter"}},
 }
-
-
-def post_worker_init(worker):
-    """Ctrl-C in a terminal signals the workers too (SIGINT), then the master asks them to
-    quit (SIGQUIT): either way a worker finishes the requests in hand and exits quietly, as
-    on SIGTERM. gunicorn's quick exit from a gevent worker ends in a traceback of gevent's."""
-    for quit_signal in (signal.SIGINT, signal.SIGQUIT):
-        signal.signal(quit_signal, worker.handle_exit)
