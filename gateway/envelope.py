@@ -13,7 +13,7 @@ _EVENT_ID = re.compile(r"[A-Za-z0-9_-]{1,200}")
 
 
 class Rejected(Exception):
-    """The body is not one we accept; `status` is the HTTP answer."""
+    """A request or body we don't accept; `status` is the HTTP answer, `reason` the log's."""
 
     def __init__(self, status: int, reason: str):
         super().__init__(reason)

@@ -17,23 +17,16 @@ from gateway.signing import SignatureError, verify_signature
 from gopherbot.request_body import BodyTimeout, body_deadline
 
 
-class Refused(Exception):
-    def __init__(self, status: int, reason: str):
-        super().__init__(reason)
-        self.status = status
-        self.reason = reason
-
-
 @csrf_exempt
 def slack_event(request: HttpRequest) -> HttpResponse:
     received_at = time.time()
     request_id = request.headers.get("X-Request-ID")
     try:
         if request.method != "POST":  # 1
-            raise Refused(405, "method not allowed")
+            raise Rejected(405, "method not allowed")
         status = content_type_error(request.META.get("CONTENT_TYPE"))  # 2
         if status:
-            raise Refused(status, "bad content type")
+            raise Rejected(status, "bad content type")
         raw = read_body(request, settings.SLACK_MAX_BODY_BYTES)  # 3
         verify_signature(  # 4
             settings.SLACK_SIGNING_SECRET,
@@ -44,7 +37,7 @@ def slack_event(request: HttpRequest) -> HttpResponse:
             window=settings.SLACK_REPLAY_WINDOW_SECONDS,
         )
         body = decode_body(raw)  # 5
-    except (Refused, Rejected) as error:
+    except Rejected as error:
         return _refuse(error.status, error.reason, request_id, received_at)
     except SignatureError as error:
         return _refuse(401, str(error), request_id, received_at)
@@ -65,26 +58,26 @@ def slack_event(request: HttpRequest) -> HttpResponse:
 
 
 def read_body(request: HttpRequest, limit: int) -> bytes:
-    """The raw body as sent, with a Content-Length or chunked; Refused past `limit` bytes."""
+    """The raw body as sent, with a Content-Length or chunked; Rejected past `limit` bytes."""
     declared = request.META.get("CONTENT_LENGTH")
     if not declared and "chunked" in request.headers.get("Transfer-Encoding", "").lower():
         # Django reads only up to a Content-Length; gunicorn ends a chunked body for us
         # (wsgi.input_terminated), so it is read from the WSGI input directly.
         if not request.META.get("wsgi.input_terminated"):
-            raise Refused(411, "chunked body, and the server cannot tell where it ends")
+            raise Rejected(411, "chunked body, and the server cannot tell where it ends")
         with body_deadline():
             body = request.META["wsgi.input"].read(limit + 1)
     else:
         length = int(declared) if declared and declared.isascii() and declared.isdigit() else -1
         if declared and length < 0:
-            raise Refused(400, "malformed Content-Length")
+            raise Rejected(400, "malformed Content-Length")
         if length > limit:
-            raise Refused(413, "body too large")
+            raise Rejected(413, "body too large")
         body = request.body  # read by the RequestBodyDeadline middleware, within its deadline
         if len(body) < length:
-            raise Refused(400, "body ended before its Content-Length (the client went away)")
+            raise Rejected(400, "body ended before its Content-Length (the client went away)")
     if len(body) > limit:
-        raise Refused(413, "body too large")
+        raise Rejected(413, "body too large")
     return body
 
 
