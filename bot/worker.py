@@ -31,6 +31,7 @@ from rq.exceptions import AbandonedJobError, NoSuchJobError, StopRequested
 from rq.job import Job, JobStatus
 from rq.worker import DequeueStrategy
 
+from gopherbot.connections import get_redis
 from gopherbot.redis_outages import (
     REDIS_DOWN,
     patient_retry,
@@ -80,6 +81,9 @@ class BotWorker(SimpleWorker):
         self._stop_signalled = False
         # Before work() starts the scheduler, which copies this connection's settings.
         self.connection.set_retry(patient_retry())
+        # The jobs' shared client too: failing fast suits the gateway (Slack delivers again),
+        # not a job halfway through its replies.
+        get_redis().set_retry(patient_retry())
 
     @property
     def dequeue_timeout(self) -> int:

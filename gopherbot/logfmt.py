@@ -11,15 +11,6 @@ import logging
 import re
 import time
 
-from django.conf import settings
-
-# Our lines name no source file, thread or process: skip collecting them for every record.
-# https://docs.python.org/3/howto/logging.html#optimization
-logging._srcfile = None
-logging.logThreads = False
-logging.logProcesses = False
-logging.logMultiprocessing = False
-
 _NEEDS_QUOTES = re.compile(r'[ ="\\]')
 
 
@@ -77,6 +68,8 @@ class ProcessFilter(logging.Filter):
     """Adds the platform's app, dyno and release to every line, when set (HEROKU_*)."""
 
     def __init__(self, name: str = ""):
+        from django.conf import settings  # (gunicorn's master loads this module without Django)
+
         super().__init__(name)
         self.fields = {
             "app": settings.HEROKU_APP_NAME or None,

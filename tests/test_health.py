@@ -19,7 +19,7 @@ def test_ready_when_redis_and_the_database_answer(client):
 
 @pytest.mark.django_db
 def test_not_ready_when_redis_is_down(client, settings):
-    settings.REDIS_URL = "redis://127.0.0.1:1/0"
+    settings.RQ_QUEUES = {name: {"URL": "redis://127.0.0.1:1/0"} for name in settings.RQ_QUEUES}
     connections.reset()
     response = client.get("/_ready")
     assert response.status_code == 503
@@ -36,3 +36,13 @@ def test_not_ready_when_the_database_is_down(client, monkeypatch):
     response = client.get("/_ready")
     assert response.status_code == 503
     assert response.json() == {"redis": "ok", "database": "error: DatabaseError"}
+
+
+def test_the_bots_redis_client_is_built_from_rqs_configuration(settings):
+    import django_rq
+
+    ours = connections.get_redis().connection_pool.connection_kwargs
+    rqs = django_rq.get_connection(settings.QUEUE_DEFAULT).connection_pool.connection_kwargs
+    for option in ("host", "port", "db", "socket_timeout", "socket_connect_timeout"):
+        assert ours[option] == rqs[option], option
+    assert ours["socket_timeout"] == 5

@@ -105,3 +105,22 @@ def test_secrets_do_not_leak_into_the_error_message():
     result = load_settings(env, "1")
     assert "prod-signing-secret" not in result.stderr
     assert "xoxb-prod" not in result.stderr
+
+
+def test_rq_and_the_bot_share_one_redis_configuration():
+    env = {**PRODUCTION_ENV, "REDIS_URL": "rediss://:pw@h:1/0", "GOPHER_REDIS_SKIPVERIFY": "1"}
+    result = load_settings(
+        env,
+        "s.REDIS_CONNECTION, all(q['URL'] == s.REDIS_CONNECTION['URL'] "
+        "for q in s.RQ_QUEUES.values())",
+    )
+    connection, shared = result.stdout.strip().rsplit(" ", 1)
+    assert shared == "True"
+    assert "'URL': 'rediss://:pw@h:1/0?socket_connect_timeout=2&socket_timeout=5" in connection
+    assert "'SSL_CERT_REQS': 'none'" in connection
+
+
+def test_the_dedup_window_cannot_be_shorter_than_slacks_retries():
+    result = load_settings({"GOPHER_EVENT_DEDUP_SECONDS": "300"}, "1")
+    assert result.returncode != 0
+    assert "GOPHER_EVENT_DEDUP_SECONDS must be at least 600" in result.stderr
