@@ -26,6 +26,18 @@ def redis_db():
 
 
 @pytest.fixture
+def redis_down(settings):
+    """Every Redis client of this process points where nothing listens, as if Redis were down."""
+    settings.RQ_QUEUES = {
+        name: {"URL": "redis://127.0.0.1:1/0"}  # nothing listens on port 1
+        for name in settings.RQ_QUEUES
+    }
+    connections.reset()
+    yield
+    connections.reset()
+
+
+@pytest.fixture
 def log_text(caplog):
     """What the operator would read: the captured records as formatted logfmt lines."""
     caplog.set_level(logging.DEBUG)

@@ -133,9 +133,7 @@ def test_unicode_and_odd_text_survive_the_trip(redis_db):
     assert recorded["event"]["text"] == text
 
 
-def test_a_redis_failure_raises_and_records_nothing(redis_db, settings):
-    settings.RQ_QUEUES = {name: {"URL": "redis://127.0.0.1:1/0"} for name in settings.RQ_QUEUES}
-    connections.reset()
+def test_a_redis_failure_raises_and_records_nothing(redis_db, redis_down):
     body = event_callback()
     started = time.monotonic()
     with pytest.raises(redis.ConnectionError):

@@ -10,7 +10,6 @@ from rq import Queue
 from rq.job import Job
 
 from gateway.delivery import job_id_for
-from gopherbot import connections
 from tests.slack_events import encode, event_callback, message_event, signed_headers
 
 URL = "/slack/event"
@@ -463,17 +462,6 @@ def test_distinct_events_are_each_enqueued(client, redis_db):
 
 
 # 12. Redis down
-
-
-@pytest.fixture
-def redis_down(settings):
-    settings.RQ_QUEUES = {
-        name: {"URL": "redis://127.0.0.1:1/0"}  # nothing listens on port 1
-        for name in settings.RQ_QUEUES
-    }
-    connections.reset()
-    yield
-    connections.reset()
 
 
 def test_it_answers_503_and_records_nothing_when_redis_is_down(client, redis_db, redis_down):

@@ -126,12 +126,7 @@ def test_fields_that_are_not_counts_are_left_out():
     assert stored() == {(TODAY, "command", "help"): 2}
 
 
-def test_with_redis_down_the_fold_fails_cleanly_and_logs_it(settings, log_text):
-    from gopherbot import connections
-
-    settings.REDIS_URL = "redis://127.0.0.1:1/0"
-    connections.reset()
-
+def test_with_redis_down_the_fold_fails_cleanly_and_logs_it(redis_down, log_text):
     fold = fold_counts()
 
     assert fold.outcome.startswith("failed: ConnectionError")

@@ -161,7 +161,8 @@ def test_a_redis_failure_between_a_post_and_its_record_does_not_post_twice(
 ):
     port = free_port()
     base = f"http://127.0.0.1:{port}"
-    # Jobs may run long enough for their Redis client to give up (a few seconds).
+    # The worker's Redis client gives up after 2 s, so the 8 s outage fails the job after
+    # its post reached Slack: the retry must find that post rather than send it again.
     env = bot_env(
         slack,
         tmp_path,
@@ -169,6 +170,7 @@ def test_a_redis_failure_between_a_post_and_its_record_does_not_post_twice(
         PORT=str(port),
         WEB_CONCURRENCY="1",
         GOPHER_EVENT_JOB_TIMEOUT="30",
+        GOPHER_REDIS_RETRY_SECONDS="2",
     )
     dm = dm_from("U0ALICE")
     crashed = threading.Event()
