@@ -168,6 +168,12 @@ class SocketModeEndpoint:
         with self._changed:
             return len([c for c in self._open if c not in self._retiring])
 
+    @property
+    def open_connections(self) -> int:
+        """Connections open, those told to go away included."""
+        with self._changed:
+            return len(self._open)
+
     def wait_for_connections(self, count: int = 1, timeout: float = 10.0) -> bool:
         """Wait until `count` connections are open (and not going away)."""
         deadline = time.monotonic() + timeout
