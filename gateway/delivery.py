@@ -1,56 +1,53 @@
-"""Put an event on its queue exactly once (spec §3 steps 11-12).
+"""Put an event on its queue exactly once (spec §3 steps 11-12), through RQ's public API.
 
-One Lua script, so one Redis round trip and atomic: it records the delivery
-(`gopherbot:event:<event_id>`) only if it is new, and in the same step writes the
-RQ job and pushes its id, as RQ's own `Queue.enqueue_job` does. Either everything
-lands or nothing does, so a Redis failure never leaves a record that would
-swallow Slack's retry. The script is idempotent (a second run finds the record
-and does nothing), so sending it again after a dropped connection is safe.
+The job's id is made from Slack's `event_id`, and RQ's unique enqueue (`unique=True`)
+checks that no job has that id, writes the job and pushes it onto its queue in one
+Lua script: atomic, so the job itself is the delivery record. Either it lands
+whole and Slack's retries find it (answered 200, not enqueued again), or nothing of
+it does and a retry is enqueued. A reply lost after the script ran is the first
+case: the event is on its queue, and the retry is a duplicate.
+
+The record lasts as long as RQ keeps the job: queued (at most `ttl`), running,
+then `result_ttl` after success or `failure_ttl` after failure. Both ttl and
+result_ttl are the dedup window, so Slack's retries (immediately, after 1 and
+5 minutes) always find it, and every job expires.
 """
 
 import time
 
 from django.conf import settings
+from rq.exceptions import DuplicateJobError
+from rq.job import Job, Retry
 
 from gateway.routing import Route
-from gateway.rq_job import JOB_KEY_PREFIX, QUEUE_KEY_PREFIX, QUEUES_KEY, new_job, shared_fields
-from gopherbot.connections import ScriptRunner
+from gopherbot.connections import get_queue
 
-# Event jobs are small and short; failures stay a week for the operator to inspect.
 # A job that fails in a way that may pass (Slack 5xx, timeouts, a worker that died)
-# runs again after these many seconds, then stays in the failed registry.
+# runs again after these many seconds, then stays in the failed registry for a week
+# for the operator to inspect and requeue.
 RETRY_INTERVALS = (2, 10, 30)
-RESULT_TTL = 10 * 60
 FAILURE_TTL = 7 * 24 * 60 * 60
 
-# KEYS: delivery record, job hash, queue list, RQ's set of queues
-# ARGV: record TTL, job id, the fields all jobs of the queue share (a JSON object), then
-# the job's own fields as field, value, ... (few arguments: redis-py packs each in Python)
-_DELIVER = """
-if not redis.call('SET', KEYS[1], ARGV[2], 'NX', 'EX', ARGV[1]) then
-  return 0
-end
-local fields = {unpack(ARGV, 4)}
-for name, value in pairs(cjson.decode(ARGV[3])) do
-  fields[#fields + 1] = name
-  fields[#fields + 1] = value
-end
-redis.call('HSET', KEYS[2], unpack(fields))
-redis.call('RPUSH', KEYS[3], ARGV[2])
-redis.call('SADD', KEYS[4], KEYS[3])
-return 1
-"""
-_deliver = ScriptRunner(_DELIVER, max_connections=settings.REDIS_GATEWAY_CONNECTIONS)
+
+def job_id_for(event_id: str) -> str:
+    """The RQ job id of an event: the delivery record Slack's retries run into."""
+    return f"event-{event_id}"
 
 
-def delivery_key(event_id: str) -> str:
-    return f"gopherbot:event:{event_id}"
+def enqueue_event(
+    route: Route,
+    body: dict,
+    request_id: str | None = None,
+    *,
+    receiver: str = "http",
+    received_at: float | None = None,
+    retry_num: int | None = None,
+    retry_reason: str | None = None,
+) -> Job | None:
+    """Enqueue the event of `body` on `route`: the job, or None when it was delivered before.
 
-
-def enqueue_event(route: Route, body: dict, request_id: str | None) -> bool:
-    """Enqueue the event of `body` on `route`; False when it was delivered before.
-
-    Raises redis.RedisError when Redis fails: nothing was recorded then.
+    Raises redis.RedisError when Redis fails; then either nothing was written, or the
+    job was (its reply was lost) and a retry is answered as a duplicate.
     """
     event_id = body["event_id"]
     payload = {
@@ -58,21 +55,24 @@ def enqueue_event(route: Route, body: dict, request_id: str | None) -> bool:
         "event_id": event_id,
         "event_time": body["event_time"],
         "request_id": request_id,
-        "enqueued_at": time.time(),
+        "enqueued_at": time.time() if received_at is None else received_at,
+        "retry_num": retry_num,
+        "retry_reason": retry_reason,
+        "receiver": receiver,
     }
-    job_id, job_fields = new_job(route.job, payload, description=f"{route.job} {event_id}")
-    shared = shared_fields(
-        queue=route.queue,
-        timeout=settings.EVENT_JOB_TIMEOUT,
-        result_ttl=RESULT_TTL,
-        failure_ttl=FAILURE_TTL,
-        retry_intervals=RETRY_INTERVALS,
-    )
-    keys = [
-        delivery_key(event_id),
-        JOB_KEY_PREFIX + job_id,
-        QUEUE_KEY_PREFIX + route.queue,
-        QUEUES_KEY,
-    ]
-    args = [settings.SLACK_EVENT_DEDUP_SECONDS, job_id, shared, *job_fields]
-    return bool(_deliver(keys, args))
+    window = settings.SLACK_EVENT_DEDUP_SECONDS
+    try:
+        return get_queue(route.queue).enqueue(
+            route.job,
+            payload,
+            job_id=job_id_for(event_id),
+            unique=True,
+            description=f"{route.job} {event_id}",
+            job_timeout=settings.EVENT_JOB_TIMEOUT,
+            ttl=window,
+            result_ttl=window,
+            failure_ttl=FAILURE_TTL,
+            retry=Retry(max=len(RETRY_INTERVALS), interval=list(RETRY_INTERVALS)),
+        )
+    except DuplicateJobError:
+        return None

@@ -13,13 +13,6 @@ import time
 
 from django.conf import settings
 
-# Our lines name no source file, thread or process: skip collecting them for every record.
-# https://docs.python.org/3/howto/logging.html#optimization
-logging._srcfile = None
-logging.logThreads = False
-logging.logProcesses = False
-logging.logMultiprocessing = False
-
 _NEEDS_QUOTES = re.compile(r'[ ="\\]')
 
 

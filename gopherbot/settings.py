@@ -6,7 +6,7 @@ ENV=production refuses to start without the secrets it needs.
 """
 
 from pathlib import Path
-from urllib.parse import urlsplit, urlunsplit
+from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
@@ -54,8 +54,13 @@ SHADOW_MODE_CHANNEL = env_str("GOPHER_SHADOW_CHANNEL")
 # https://api.slack.com/authentication/verifying-requests-from-slack
 SLACK_REPLAY_WINDOW_SECONDS = 5 * 60
 SLACK_MAX_BODY_BYTES = 2 * 1024 * 1024
-# Slack retries for up to about an hour; keep the delivery record longer than that.
-SLACK_EVENT_DEDUP_SECONDS = env_int("GOPHER_EVENT_DEDUP_SECONDS", 2 * 60 * 60)
+# Slack retries an event immediately, after 1 minute and after 5 minutes: its job (the
+# delivery record, gateway.delivery) is kept at least this long, and then expires.
+SLACK_EVENT_DEDUP_SECONDS = env_int("GOPHER_EVENT_DEDUP_SECONDS", 10 * 60)
+if SLACK_EVENT_DEDUP_SECONDS < 10 * 60:
+    raise ImproperlyConfigured(
+        "GOPHER_EVENT_DEDUP_SECONDS must be at least 600: Slack retries for over 5 minutes"
+    )
 
 # --- Outside services ---------------------------------------------------------
 
@@ -80,15 +85,30 @@ def _redis_url() -> str:
     return url
 
 
+def _with_client_options(url: str, **options: object) -> str:
+    """`url` with redis-py's client options in its query (the URL's own values win)."""
+    parts = urlsplit(url)
+    query = {**{k: str(v) for k, v in options.items()}, **dict(parse_qsl(parts.query))}
+    return urlunsplit(parts._replace(query=urlencode(query)))
+
+
 REDIS_INSECURE = env_bool("GOPHER_REDIS_INSECURE")
 REDIS_SKIP_VERIFY = env_bool("GOPHER_REDIS_SKIPVERIFY")
 REDIS_URL = _redis_url()
 # Local runs without REDIS_URL: `manage.py runbot` starts a private redis-server.
 REDIS_EMBEDDED = not env_str("REDIS_URL") and not PRODUCTION
 REDIS_TLS = REDIS_URL.startswith("rediss://")
-# Connections each web process keeps for enqueueing events (hosted plans cap connections;
-# 16 per process kept up with 64 concurrent deliveries per 4 processes in bench/gateway.py).
-REDIS_GATEWAY_CONNECTIONS = env_int("GOPHER_REDIS_GATEWAY_CONNECTIONS", 16)
+
+# The one Redis configuration: django-rq reads it for the workers and the queue views,
+# gopherbot.connections for everything else. A command that hangs fails after 5 s (RQ's
+# workers lengthen that for their blocking wait); idle connections are checked first.
+REDIS_CONNECTION = {
+    "URL": _with_client_options(
+        REDIS_URL, socket_connect_timeout=2, socket_timeout=5, health_check_interval=30
+    )
+}
+if REDIS_TLS:
+    REDIS_CONNECTION["SSL_CERT_REQS"] = "none" if REDIS_SKIP_VERIFY else "required"
 
 QUEUE_PUBLIC_MESSAGES = "slack_message_public"
 QUEUE_PRIVATE_MESSAGES = "slack_message_private"
@@ -102,11 +122,11 @@ EVENT_QUEUES = (
     QUEUE_CHANNEL_JOINS,
 )
 
-_RQ_CONNECTION = {"URL": REDIS_URL, "DEFAULT_TIMEOUT": 60}
-if REDIS_TLS:
-    _RQ_CONNECTION["SSL_CERT_REQS"] = "none" if REDIS_SKIP_VERIFY else "required"
-RQ_QUEUES = {name: dict(_RQ_CONNECTION) for name in (*EVENT_QUEUES, QUEUE_DEFAULT)}
-RQ_SHOW_ADMIN_LINK = True
+RQ_QUEUES = {
+    name: {**REDIS_CONNECTION, "DEFAULT_TIMEOUT": 60} for name in (*EVENT_QUEUES, QUEUE_DEFAULT)
+}
+# The queue views are mounted (for superusers only) by gopherbot.urls, the admin link too.
+RQ_SHOW_ADMIN_LINK = False
 # An event job stops at this timeout; a job whose worker died is seen as abandoned
 # after twice this, at a worker's next maintenance run (every WORKER_MAINTENANCE_SECONDS).
 EVENT_JOB_TIMEOUT = env_int("GOPHER_EVENT_JOB_TIMEOUT", 60)
@@ -118,15 +138,6 @@ SLACK_CHANNEL_POST_INTERVAL = 1.0
 SLACK_CHANNEL_POST_MAX_WAIT = EVENT_JOB_TIMEOUT / 3
 # Warms the Slack client, bot identity and content index before forking job processes.
 RQ = {"WORKER_CLASS": "bot.worker.BotWorker"}
-
-CACHES = {
-    "default": {
-        "BACKEND": "django.core.cache.backends.redis.RedisCache",
-        "LOCATION": REDIS_URL,
-        "KEY_PREFIX": "gopherbot",
-        "OPTIONS": {"ssl_cert_reqs": "none"} if REDIS_TLS and REDIS_SKIP_VERIFY else {},
-    }
-}
 
 # --- Django ------------------------------------------------------------------
 
@@ -156,6 +167,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "gopherbot.request_body.RequestBodyDeadline",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -163,6 +175,10 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
+
+# A request's body arrives within this many seconds of its headers, or it is answered 408
+# (under the Procfile's gevent workers; see gopherbot.request_body).
+REQUEST_BODY_TIMEOUT_SECONDS = 5
 
 ROOT_URLCONF = "gopherbot.urls"
 DEFAULT_EXCEPTION_REPORTER_FILTER = "gopherbot.error_reports.SecretsFilter"

@@ -16,8 +16,8 @@ def test_the_debug_page_hides_connection_urls_with_passwords(settings):
     # Built, so the page's source excerpts of this test can't show it whole.
     password = "-".join(["hunter2", "redis", "password"])
     settings.REDIS_URL = f"redis://:{password}@redis.internal:6379/0"
-    settings.RQ_QUEUES = {"default": {"URL": settings.REDIS_URL}}
-    settings.CACHES = {"default": {"BACKEND": "x", "LOCATION": settings.REDIS_URL}}
+    settings.REDIS_CONNECTION = {"URL": settings.REDIS_URL + "?socket_timeout=5"}
+    settings.RQ_QUEUES = {"default": settings.REDIS_CONNECTION}
     settings.SLACK_SIGNING_SECRET = "-".join(["signing", "secret", "value"])
     content = debug_page().decode()
     assert "RuntimeError" in content

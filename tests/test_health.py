@@ -19,7 +19,7 @@ def test_ready_when_redis_and_the_database_answer(client):
 
 @pytest.mark.django_db
 def test_not_ready_when_redis_is_down(client, settings):
-    settings.REDIS_URL = "redis://127.0.0.1:1/0"
+    settings.RQ_QUEUES = {name: {"URL": "redis://127.0.0.1:1/0"} for name in settings.RQ_QUEUES}
     connections.reset()
     response = client.get("/_ready")
     assert response.status_code == 503

@@ -7,8 +7,9 @@ import urllib.request
 
 import redis
 from rq import Queue
+from rq.job import Job
 
-from gateway.delivery import delivery_key
+from gateway.delivery import job_id_for
 from gopherbot.local_redis import LocalRedis, free_port
 from localdev.processes import procfile_command, running, wait_for_http
 from tests.slack_events import encode, event_callback, signed_headers
@@ -111,7 +112,7 @@ def test_a_redis_crash_loses_no_acknowledged_event_and_slacks_retries_land_once(
         sent = [body["event_id"] for body, _ in slack.answers]
         assert sorted(queued) == sorted(sent), "an event was lost or enqueued twice"
         assert set(acknowledged) <= set(queued)
-        assert all(connection.exists(delivery_key(event_id)) for event_id in sent)
+        assert all(connection.exists(Job.key_for(job_id_for(event_id))) for event_id in sent)
         connection.close()
     finally:
         store.stop()
