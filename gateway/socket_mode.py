@@ -10,8 +10,8 @@ is not acknowledged at all, so that Slack delivers it again (the HTTP gateway an
 An envelope Slack delivers again after a reconnect has the same event_id, and is enqueued once.
 
 A peer that closes the TCP connection without a WebSocket close frame costs the built-in
-client (slack_sdk 3.48) a busy receive loop until its ping check gives up on the connection,
-4 ping intervals: the interval here is short so that this ends within about 15 seconds.
+client (slack_sdk 3.48) a busy receive loop until its ping check gives up on the connection
+(5 failed pings, or 4 intervals without a pong): with the short interval here, about 15 s.
 """
 
 import logging

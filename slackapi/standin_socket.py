@@ -33,6 +33,14 @@ from websockets.sync.server import Server, ServerConnection, serve
 
 log = logging.getLogger("slackapi.standin")
 
+
+class _QuietLog(logging.LoggerAdapter):
+    """websockets' own lines (connection open, closed), at debug like the stand-in's requests."""
+
+    def log(self, level: int, msg: object, *args, **kwargs) -> None:
+        super().log(logging.DEBUG if level == logging.INFO else level, msg, *args, **kwargs)
+
+
 ACK_TIMEOUT_SECONDS = 3.0  # Slack's: an app acknowledges within 3 seconds
 MAX_RETRIES = 3  # Slack delivers an unacknowledged event again up to three times
 DISCONNECT_GRACE_SECONDS = 10.0  # Slack warns about 10 seconds before it closes
@@ -117,6 +125,7 @@ class SocketModeEndpoint:
             0,
             process_request=self._check_ticket,
             compression=None,
+            logger=_QuietLog(logging.getLogger("slackapi.standin.socket")),
         )
         self.port = self._server.socket.getsockname()[1]
         self._stopping.clear()

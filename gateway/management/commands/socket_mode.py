@@ -33,10 +33,7 @@ class Command(BaseCommand):
                 "GOPHER_SLACK_APP_TOKEN is not an app-level token (a bot token, xoxb-…, cannot "
                 f"open Socket Mode connections): Socket Mode needs {WHAT_IT_NEEDS}."
             )
-        stop = threading.Event()
-        for signum in (signal.SIGINT, signal.SIGTERM):
-            signal.signal(signum, lambda *_: stop.set())
-
+        log.info("socket mode starting", extra={"fields": {"api": settings.SLACK_API_URL}})
         client = build_client(token)
         try:
             client.connect()
@@ -51,7 +48,10 @@ class Command(BaseCommand):
             raise CommandError(
                 f"Slack did not answer at {settings.SLACK_API_URL}: {error}"
             ) from None
-        log.info("socket mode receiving events", extra={"fields": {"api": settings.SLACK_API_URL}})
+        # Connected: from now on SIGTERM and Ctrl-C close the connection before leaving.
+        stop = threading.Event()
+        for signum in (signal.SIGINT, signal.SIGTERM):
+            signal.signal(signum, lambda *_: stop.set())
         stop.wait()
         log.info("socket mode stopping")
         client.close()
