@@ -98,8 +98,8 @@ class SocketModeEndpoint:
     ):
         self.host = host
         self.app_id = app_id
-        self.ack_timeout = ack_timeout
-        self.max_retries = max_retries
+        self.ack_timeout = self._default_ack_timeout = ack_timeout
+        self.max_retries = self._default_max_retries = max_retries
         self.port = 0
         self.hellos = 0  # connections opened and greeted, ever
         self.lost_acks: list[str] = []  # acknowledgements thrown away by lose_next_acks()
@@ -152,9 +152,11 @@ class SocketModeEndpoint:
         self._threads = []
 
     def reset(self) -> None:
-        """Forget deliveries, tickets and counts, and close every connection."""
+        """Forget deliveries, tickets, counts and changed timings; close every connection."""
         self.close_connections()
         with self._changed:
+            self.ack_timeout = self._default_ack_timeout
+            self.max_retries = self._default_max_retries
             self._deliveries.clear()
             self._tickets.clear()
             self.hellos = 0
