@@ -106,13 +106,12 @@ def test_a_redelivered_envelope_is_enqueued_and_answered_once(slack, socket_env)
         output = socket.output()
 
     assert replies(slack) == [PROVERBS]
-    assert delivery.attempts == 2
-    assert delivery.acked_envelope_id == delivery.envelope_ids[1]
-    lines = [line for line in output.splitlines() if 'msg="slack event"' in line]
-    assert len(lines) == 2
-    assert "outcome=enqueued" in lines[0]
-    assert "outcome=duplicate" in lines[1]
-    assert "retry=1" in lines[1] and "retry_reason=timeout" in lines[1]
+    assert delivery.attempts >= 2  # more if an acknowledgement was slower than Slack waits
+    assert delivery.acked_envelope_id in delivery.envelope_ids[1:]
+    first, *again = [line for line in output.splitlines() if 'msg="slack event"' in line]
+    assert "outcome=enqueued" in first and "retry=" not in first
+    assert again and all("outcome=duplicate" in line for line in again)
+    assert "retry=1" in again[0] and "retry_reason=timeout" in again[0]
 
 
 def test_it_reconnects_when_slack_says_disconnect(slack, socket_env):
@@ -175,12 +174,13 @@ def test_while_redis_is_down_nothing_is_acknowledged_then_the_event_lands_once(
             output = socket.output()
 
         assert replies(slack) == [PROVERBS]
-        assert 'outcome="redis error: ConnectionError"' in output
-        assert output.count("outcome=enqueued") == 1
         lines = [line for line in output.splitlines() if 'msg="slack event"' in line]
-        assert all("status=503" in line for line in lines[:-1])
-        assert "outcome=enqueued" in lines[-1]
-        assert delivery.acked_envelope_id == delivery.envelope_ids[-1]
+        (enqueued,) = [i for i, line in enumerate(lines) if "outcome=enqueued" in line]
+        refused, later = lines[:enqueued], lines[enqueued + 1 :]
+        assert len(refused) >= 2
+        assert all('outcome="redis error: ConnectionError" status=503' in x for x in refused)
+        assert all("outcome=duplicate" in line for line in later)  # a slow ack's retry
+        assert delivery.acked_envelope_id != delivery.envelope_ids[0]
     finally:
         store.stop()
 
