@@ -81,6 +81,8 @@ def read_body(request: HttpRequest, limit: int) -> bytes:
         if length > limit:
             raise Refused(413, "body too large")
         body = request.body  # read by the RequestBodyDeadline middleware, within its deadline
+        if len(body) < length:
+            raise Refused(400, "body ended before its Content-Length (the client went away)")
     if len(body) > limit:
         raise Refused(413, "body too large")
     return body

@@ -8,7 +8,9 @@ the test client, a management command) both are plain calls.
 """
 
 import contextlib
+import os
 import sys
+import threading
 
 
 def under_gevent() -> bool:
@@ -26,9 +28,28 @@ def deadline(seconds: float, exception: type[Exception]):
 
 
 def off_loop(function, *args):
-    """function(*args), run in a native thread while the loop serves other requests."""
-    if under_gevent():
-        import gevent
+    """function(*args), run in a native thread while the loop serves other requests.
 
-        return gevent.get_hub().threadpool.apply(function, args)
+    One such thread per process, at the lowest CPU priority: its work still competes
+    with the loop for the machine's cores, and twenty at once would leave the loop a
+    twentieth of them. Calls queue.
+    """
+    if not under_gevent():
+        return function(*args)
+    global _pool, _pool_pid
+    if _pool is None or _pool_pid != os.getpid():
+        from gevent.threadpool import ThreadPool
+
+        _pool, _pool_pid = ThreadPool(1), os.getpid()
+    return _pool.apply(_niced, (function, args))
+
+
+def _niced(function, args):
+    if hasattr(os, "setpriority"):  # this thread only, on Linux (its id names it there)
+        with contextlib.suppress(OSError):
+            os.setpriority(os.PRIO_PROCESS, threading.get_native_id(), 19)
     return function(*args)
+
+
+_pool = None
+_pool_pid: int | None = None

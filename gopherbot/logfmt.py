@@ -11,8 +11,6 @@ import logging
 import re
 import time
 
-from django.conf import settings
-
 _NEEDS_QUOTES = re.compile(r'[ ="\\]')
 
 
@@ -70,6 +68,8 @@ class ProcessFilter(logging.Filter):
     """Adds the platform's app, dyno and release to every line, when set (HEROKU_*)."""
 
     def __init__(self, name: str = ""):
+        from django.conf import settings  # (gunicorn's master loads this module without Django)
+
         super().__init__(name)
         self.fields = {
             "app": settings.HEROKU_APP_NAME or None,

@@ -210,6 +210,20 @@ DATABASES = {
 }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+# Logins: counted before the password is checked, refused past these many attempts in the
+# window (gopherbot.login_throttle); the checks themselves run off the web's event loop.
+AUTHENTICATION_BACKENDS = ["gopherbot.login_throttle.ThrottledModelBackend"]
+LOGIN_ATTEMPTS_PER_USER = 10
+LOGIN_ATTEMPTS_PER_ADDRESS = 20
+LOGIN_ATTEMPTS_WINDOW_SECONDS = 15 * 60
+PASSWORD_HASHERS = [
+    "gopherbot.passwords.OffLoopPBKDF2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2SHA1PasswordHasher",
+    "django.contrib.auth.hashers.Argon2PasswordHasher",
+    "django.contrib.auth.hashers.BCryptSHA256PasswordHasher",
+    "django.contrib.auth.hashers.ScryptPasswordHasher",
+]
+
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
@@ -223,8 +237,9 @@ USE_I18N = True
 USE_TZ = True
 
 STATIC_URL = "static/"
-# Production serves collected files; local runs serve them from the apps (no collectstatic).
-STATIC_ROOT = BASE_DIR / "staticfiles" if PRODUCTION else None
+# The Procfile's release step collects them here (so does Heroku's build); production serves
+# only these, under hashed names. Local runs serve them from the apps as well.
+STATIC_ROOT = BASE_DIR / "staticfiles"
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
@@ -252,6 +267,8 @@ if PRODUCTION:
 
 # Where runbot keeps the embedded Redis's data and the state file chat reads.
 LOCAL_DATA_DIR = Path(env_str("GOPHER_LOCAL_DIR", str(BASE_DIR / "var")))
+# The address runbot's web process listens on (the Procfile's web, elsewhere, on every one).
+LOCAL_WEB_HOST = env_str("GOPHER_WEB_HOST", "127.0.0.1")
 # The local superuser's password; unset → a new random one printed at every start.
 LOCAL_ADMIN_PASSWORD = env_str("GOPHER_ADMIN_PASSWORD")
 
@@ -274,6 +291,9 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": LOG_LEVEL},
     "loggers": {
         "django": {"handlers": ["console"], "level": "INFO", "propagate": False},
+        # 4xx answers are logged by whoever gave them (the gateway: one line per request);
+        # Django's own line for each would double them. 5xx stay, with their traceback.
+        "django.request": {"handlers": ["console"], "level": "ERROR", "propagate": False},
         "rq.worker": {"handlers": ["console"], "level": "INFO", "propagate": False},
     },
 }

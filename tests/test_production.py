@@ -2,6 +2,7 @@
 
 import http.cookies
 import re
+import shutil
 import subprocess
 import sys
 import time
@@ -76,6 +77,49 @@ def test_the_admin_and_the_queue_views_need_a_login(client, db, path):
     response = client.get(path)
     assert response.status_code == 302
     assert response["Location"].startswith("/admin/login/")
+
+
+# --- The deploy as documented: the Procfile's release step, then its web process -------------
+
+
+def test_the_documented_deploy_serves_the_admin_login_page_with_its_css(tmp_path):
+    store = LocalRedis().start()
+    port = free_port()
+    env = {
+        **OPERATOR_ENV,
+        "DJANGO_ALLOWED_HOSTS": "127.0.0.1",
+        "REDIS_URL": store.url,
+        "DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite3'}",
+        "PORT": str(port),
+        "WEB_CONCURRENCY": "1",
+    }
+    # Nothing collected before: only the release step can have made what is served.
+    shutil.rmtree(ROOT / "staticfiles", ignore_errors=True)
+    try:
+        release = subprocess.run(
+            ["bash", "-c", procfile_command("release")],
+            env={"PATH": f"{Path(sys.executable).parent}:/usr/bin:/bin", **env},
+            capture_output=True,
+            text=True,
+            check=False,
+            cwd=ROOT,
+        )
+        assert release.returncode == 0, release.stdout + release.stderr
+        with running(procfile_command("web"), env) as web:
+            browser = Browser(f"http://127.0.0.1:{port}")
+            wait_for_http(f"{browser.base}/_ruok", proc=web)
+            status, _, page = browser.request("GET", "/admin/login/")
+            assert status == 200, web.output()
+            stylesheets = re.findall(r'<link rel="stylesheet" href="(/static/[^"]+)"', page)
+            assert stylesheets and all(re.search(r"\.[0-9a-f]{12}\.css$", s) for s in stylesheets)
+            for stylesheet in stylesheets:
+                status, headers, css = browser.request("GET", stylesheet)
+                assert status == 200
+                assert headers["Content-Type"].startswith("text/css")
+                assert "immutable" in headers["Cache-Control"]  # hashed names: cached for good
+                assert css.strip()
+    finally:
+        store.stop()
 
 
 # --- A whole session of the production web process -----------------------------------------

@@ -96,6 +96,8 @@ def test_the_whole_bot_answers_a_chat_and_stops_on_ctrl_c(tmp_path):
             assert expected in commands
 
         output = log.read_text()
+        # Only this machine can reach it: the local signing secret is well known.
+        assert f"Listening at: http://127.0.0.1:{env['PORT']} " in output
         assert re.search(r"Admin +http://127\.0\.0\.1:\d+/admin/ +user admin, password \S+", output)
         assert re.search(r"Slack +local stand-in at http://127\.0\.0\.1:\d+/api/", output)
         assert "manage.py chat" in output
@@ -128,6 +130,7 @@ def test_the_whole_bot_answers_a_chat_and_stops_on_ctrl_c(tmp_path):
     assert in_those_groups == []
     assert read_state(Path(env["GOPHER_LOCAL_DIR"])) is None
     assert log.read_text().rstrip().endswith("everything stopped")
+    assert "Traceback" not in log.read_text() and "Logging error" not in log.read_text()
 
 
 def test_runbot_refuses_to_run_in_production(tmp_path):

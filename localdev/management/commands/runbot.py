@@ -49,7 +49,9 @@ class Command(BaseCommand):
                 f"runbot is already running (pid {running.pid}, {running.web_url}); "
                 "stop it first, or give this one its own GOPHER_LOCAL_DIR and PORT"
             )
-        self.web_url = f"http://127.0.0.1:{settings.PORT}"
+        every_interface = settings.LOCAL_WEB_HOST in ("0.0.0.0", "::")  # noqa: S104
+        host = "127.0.0.1" if every_interface else settings.LOCAL_WEB_HOST
+        self.web_url = f"http://{host}:{settings.PORT}"
         self.socket_mode = bool(settings.SLACK_APP_TOKEN)
         env = _child_env()
         supervisor = Supervisor(settings.BASE_DIR, env, self.output)
@@ -186,6 +188,9 @@ def _child_env() -> dict[str, str]:
     env["PATH"] = f"{Path(sys.executable).parent}{os.pathsep}{env.get('PATH', '')}"
     env["PYTHONUNBUFFERED"] = "1"  # log lines as they happen, not when a buffer fills
     env["PORT"] = str(settings.PORT)
+    # The web process listens on this machine only (gunicorn.conf.py reads it): the local
+    # signing secret is well known. GOPHER_WEB_HOST=0.0.0.0 opens it to the network.
+    env["GOPHER_WEB_HOST"] = settings.LOCAL_WEB_HOST
     env.setdefault("WEB_CONCURRENCY", "2")  # the Procfile's 4 is for production traffic
     return env
 
