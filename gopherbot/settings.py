@@ -36,6 +36,10 @@ SLACK_BOT_TOKEN = env_str("GOPHER_SLACK_BOT_ACCESS_TOKEN")
 SLACK_CLIENT_ID = env_str("GOPHER_SLACK_CLIENT_ID")  # accepted, unused
 SLACK_CLIENT_SECRET = env_str("GOPHER_SLACK_CLIENT_SECRET")  # accepted, unused
 SLACK_API_URL = env_str("GOPHER_SLACK_API_URL", "https://slack.com/api/")
+# The app-level token (xapp-…, scope connections:write) for Socket Mode: `manage.py
+# socket_mode` receives events over a WebSocket instead of POST /slack/event, and
+# runbot uses it when this is set.
+SLACK_APP_TOKEN = env_str("GOPHER_SLACK_APP_TOKEN")
 
 # Anything but production runs in shadow mode: the bot answers only DMs and
 # mentions, and the pollers log what they would post instead of posting it.

@@ -1,8 +1,10 @@
 """Talk to a running bot the way Slack does, and read its answers off the Slack stand-in.
 
 The way in is the real one: an Events API request signed with the signing secret, posted
-to the gateway. The way out is the stand-in's record of the Web API calls the bot made,
-read from `GET /_standin/calls?since=N` and printed as a person in Slack would see them.
+to the gateway, or with Socket Mode an events_api envelope the stand-in sends down the
+bot's WebSocket (`POST /_standin/socket/events`). The way out is the stand-in's record of
+the Web API calls the bot made, read from `GET /_standin/calls?since=N` and printed as a
+person in Slack would see them.
 """
 
 import html
@@ -229,6 +231,36 @@ def post_event(gateway_url: str, body: dict, secret: str, timeout: float = 5) ->
         raise ChatError(
             f"nothing answers at {gateway_url} ({_reason(error)}): start the bot first "
             "with `make run`, or pass --url"
+        ) from None
+
+
+def push_socket_event(standin_url: str, body: dict, timeout: float = 10) -> bool:
+    """Have the stand-in send `body` down the bot's Socket Mode connection; True once acked.
+
+    ChatError when no bot is connected. False when the bot did not acknowledge it in
+    time (the stand-in then delivers it again, as Slack does).
+    """
+    request = urllib.request.Request(  # noqa: S310 (the stand-in's URL, from runbot's state)
+        standin_url.rstrip("/") + "/_standin/socket/events",
+        data=json.dumps({"payload": body}).encode(),
+        method="POST",
+        headers={"Content-Type": "application/json"},
+    )
+    try:
+        with urllib.request.urlopen(request, timeout=timeout) as response:  # noqa: S310
+            return bool(json.load(response).get("acknowledged"))
+    except urllib.error.HTTPError as error:
+        if error.code == 409:
+            raise ChatError(
+                "no bot is connected to the stand-in over Socket Mode: start it with "
+                "GOPHER_SLACK_APP_TOKEN set (`make run` says Events: Socket Mode), or leave "
+                "out --socket-mode"
+            ) from None
+        raise ChatError(f"the stand-in answered HTTP {error.code} to a Socket Mode event") from None
+    except (OSError, ValueError) as error:
+        raise ChatError(
+            f"the Slack stand-in at {standin_url} does not answer ({_reason(error)}): start the "
+            "bot first with `make run`"
         ) from None
 
 

@@ -4,6 +4,8 @@ It answers the methods the bot uses the way Slack does (same request encodings,
 same envelopes, same error strings), records every call it receives, and can be
 told to fail or stall the next call to a method. Point the client's base URL at
 `SlackStandIn.url`; it never talks to Slack and refuses to start in production.
+apps.connections.open names its Socket Mode endpoint (`SlackStandIn.socket`,
+standin_socket.py), through which it delivers events to a Socket Mode app.
 
 Slack's behaviour it copies, method by method: https://api.slack.com/methods
 """
@@ -22,11 +24,14 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import parse_qsl, quote, urlsplit
 
+from localdev.standin_socket import ACK_TIMEOUT_SECONDS, SocketModeEndpoint
 from slackapi.text import MAX_MESSAGE_CHARS
 
 log = logging.getLogger("localdev.standin")
 
+STANDIN_APP_TOKEN = "xapp-1-A0LOCALBOT-standin"  # noqa: S105 (not a secret: for Socket Mode)
 DEFAULT_TEAM_ID = "T0LOCALTEAM"
+DEFAULT_APP_ID = "A0LOCALBOT"
 
 BOT_USER_ID = "U0GOPHERBOT"
 BOT_ID = "B0GOPHERBOT"
@@ -79,7 +84,10 @@ METHODS = (
     "chat.postEphemeral",
     "reactions.add",
     "files.info",
+    "apps.connections.open",
 )
+# Methods that take the app-level token (xapp-), not the bot token.
+APP_TOKEN_METHODS = frozenset({"apps.connections.open"})
 
 
 def id_for(prefix: str, name: str) -> str:
@@ -131,15 +139,21 @@ class SlackStandIn:
         port: int = 0,
         *,
         token: str | None = None,
+        app_token: str = STANDIN_APP_TOKEN,
         team_id: str | None = None,
+        app_id: str | None = None,
         host: str = "127.0.0.1",
         on_call: Callable[[Call], None] | None = None,
     ):
         self.host = host
         self.port = port
         self.token = token or _configured_token()
-        self.team_id = team_id or _configured_team_id()
+        self.app_token = app_token
+        self.team_id = team_id or _configured("SLACK_TEAM_ID", DEFAULT_TEAM_ID)
         self.on_call = on_call
+        self.socket = SocketModeEndpoint(
+            host=host, app_id=app_id or _configured("SLACK_APP_ID", DEFAULT_APP_ID)
+        )
         self.calls: list[Call] = []
         self._lock = threading.RLock()
         self._faults: dict[str, list[_Fault]] = {}
@@ -161,9 +175,11 @@ class SlackStandIn:
             target=self._server.serve_forever, name="slack-standin", daemon=True
         )
         self._thread.start()
+        self.socket.start()
         return self
 
     def stop(self) -> None:
+        self.socket.stop()
         if self._server is not None:
             self._server.shutdown()
             self._server.server_close()
@@ -223,12 +239,16 @@ class SlackStandIn:
             self._delays.setdefault(method, []).append(seconds)
 
     def reset(self) -> None:
-        """Forget calls, faults, delays and everything added; back to the seed data."""
+        """Forget calls, faults, delays and everything added; back to the seed data.
+
+        Socket Mode connections are closed and their deliveries forgotten.
+        """
         with self._lock:
             self.calls.clear()
             self._faults.clear()
             self._delays.clear()
             self._seed()
+        self.socket.reset()
 
     # --- data ------------------------------------------------------------------
 
@@ -401,7 +421,7 @@ class SlackStandIn:
             if method not in METHODS:
                 raise SlackError("unknown_method", 404, req_method=method)
             answer = getattr(self, "_" + method.replace(".", "_"))
-            self._check_token(params, headers, json_body)
+            self._check_token(method, params, headers, json_body)
             with self._lock:
                 body = {"ok": True, **answer(params)}
         except SlackError as error:
@@ -428,7 +448,9 @@ class SlackStandIn:
         if self.on_call is not None:
             self.on_call(call)
 
-    def _check_token(self, params: dict, headers: dict[str, str], json_body: bool) -> None:
+    def _check_token(
+        self, method: str, params: dict, headers: dict[str, str], json_body: bool
+    ) -> None:
         # https://api.slack.com/web#authentication: a bearer token, or a `token`
         # parameter in a form body or the query string (never inside a JSON body).
         authorization = headers.get("authorization", "")
@@ -438,7 +460,11 @@ class SlackStandIn:
             token = "" if json_body else str(params.get("token", ""))
         if not token:
             raise SlackError("not_authed")
-        if token != self.token:
+        # An app-level token (xapp-) opens Socket Mode connections and nothing else.
+        wants_app_token = method in APP_TOKEN_METHODS
+        if token.startswith("xapp-") != wants_app_token:
+            raise SlackError("not_allowed_token_type")
+        if token != (self.app_token if wants_app_token else self.token):
             raise SlackError("invalid_auth")
 
     def redirect_file(self, file_id: str, location: str) -> None:
@@ -644,6 +670,19 @@ class SlackStandIn:
             raise SlackError("file_not_found")
         return {"file": file, "comments": [], "response_metadata": {"next_cursor": ""}}
 
+    def _apps_connections_open(self, params: dict) -> dict:
+        return {"url": self.socket.new_url()}
+
+    # --- Socket Mode, for a local chat ----------------------------------------------
+
+    def deliver_over_socket(self, payload: dict, wait: float = ACK_TIMEOUT_SECONDS) -> dict:
+        """Deliver an event_callback body to the connected app; the answer says if it was acked."""
+        if not self.socket.connections:
+            raise SlackError("no_socket_connection", 409)
+        delivery = self.socket.send(payload)
+        acknowledged = delivery.wait_acked(wait)
+        return {"ok": True, "envelope_id": delivery.envelope_ids[0], "acknowledged": acknowledged}
+
 
 class _Handler(BaseHTTPRequestHandler):
     standin: SlackStandIn
@@ -678,12 +717,28 @@ class _Handler(BaseHTTPRequestHandler):
         elif url.path == "/_standin/reset" and self.command == "POST":
             self.standin.reset()
             self._send(200, {"ok": True})
+        elif url.path == "/_standin/socket/events" and self.command == "POST":
+            self._deliver_over_socket(body)
         elif url.path == "/_standin/login":
             self._send(
                 200, b"<html><body>Sign in to Gophers</body></html>", content_type="text/html"
             )
         else:
             self._send(404, b"Not Found", content_type="text/plain")
+
+    def _deliver_over_socket(self, body: bytes) -> None:
+        # {"payload": <event_callback body>}: what Slack would send, wrapped in an envelope.
+        try:
+            payload = json.loads(body).get("payload")
+        except (ValueError, AttributeError):
+            payload = None
+        if not isinstance(payload, dict):
+            self._send(400, {"ok": False, "error": "invalid_payload"})
+            return
+        try:
+            self._send(200, self.standin.deliver_over_socket(payload))
+        except SlackError as error:
+            self._send(error.status, {"ok": False, "error": error.code})
 
     def _send_file(self, path: str, headers: dict[str, str]) -> None:
         status, answer_headers, body = self.standin.serve_file(path, headers)
@@ -798,12 +853,12 @@ def _default_fault_body(status: int) -> dict:
     return {"ok": False, "error": "internal_error" if status >= 500 else "invalid_request"}
 
 
-def _configured_team_id() -> str:
+def _configured(name: str, default: str) -> str:
     from django.conf import settings
 
     if not settings.configured:
-        return DEFAULT_TEAM_ID
-    return getattr(settings, "SLACK_TEAM_ID", "") or DEFAULT_TEAM_ID
+        return default
+    return getattr(settings, name, "") or default
 
 
 def _configured_token() -> str:

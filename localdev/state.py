@@ -14,6 +14,7 @@ class RunState:
     web_url: str  # http://127.0.0.1:PORT
     standin_url: str | None  # the stand-in's root URL; None when talking to real Slack
     pid: int
+    socket_mode: bool = False  # events come over Socket Mode, not POST /slack/event
 
 
 def state_path(data_dir: Path) -> Path:

@@ -383,6 +383,9 @@ def test_the_command_serves_the_api_and_prints_its_url():
         assert first_line.startswith("Slack stand-in listening on http://127.0.0.1:")
         url = first_line.split()[-1]
         process.stdout.readline()  # how to point the bot at it
+        assert process.stdout.readline().startswith(
+            "For Socket Mode, also: GOPHER_SLACK_APP_TOKEN=xapp-"
+        )
 
         status, answer = post(url + "auth.test", headers={"Authorization": "Bearer xoxb-standin"})
 

@@ -17,8 +17,10 @@ from localdev.chat import (
     message_event,
     now_ts,
     post_event,
+    push_socket_event,
     team_join_event,
 )
+from localdev.standin_socket import ACK_TIMEOUT_SECONDS
 from localdev.state import read_state
 
 QUIET_SECONDS = 1.0  # the bot is done once nothing new has arrived for this long
@@ -40,7 +42,8 @@ HELP = """Commands:
 class Command(BaseCommand):
     help = (
         "Chat with the locally running bot (manage.py runbot) through the real gateway: "
-        "events signed as Slack signs them, the bot's answers read off the Slack stand-in."
+        "events signed as Slack signs them (or sent down its Socket Mode connection), the "
+        "bot's answers read off the Slack stand-in."
     )
 
     def add_arguments(self, parser) -> None:
@@ -58,6 +61,12 @@ class Command(BaseCommand):
         )
         parser.add_argument("--url", help="the bot's web process (default: the running runbot)")
         parser.add_argument("--standin", metavar="URL", help="the Slack stand-in's URL")
+        parser.add_argument(
+            "--socket-mode",
+            action="store_true",
+            help="send events down the bot's Socket Mode connection, through the stand-in "
+            "(the default when runbot runs with GOPHER_SLACK_APP_TOKEN)",
+        )
         parser.add_argument(
             "--timeout", type=float, default=10.0, help="seconds to wait for answers (default 10)"
         )
@@ -100,6 +109,7 @@ class Command(BaseCommand):
         self.conversation = Conversation(
             user=options["user"], channel=options["channel"], thread_ts=options["thread"]
         )
+        self.socket_mode = options["socket_mode"] or bool(state and state.socket_mode)
         self.watcher = StandinWatcher(standin_url)
         self.watcher.skip_past()
         self.lock = threading.Lock()
@@ -113,7 +123,13 @@ class Command(BaseCommand):
             team_id=settings.SLACK_TEAM_ID,
             token=settings.SLACK_VERIFICATION_TOKEN,
         )
-        post_event(self.gateway_url, body, settings.SLACK_SIGNING_SECRET)
+        if not self.socket_mode:
+            post_event(self.gateway_url, body, settings.SLACK_SIGNING_SECRET)
+        elif not push_socket_event(self.watcher.standin_url, body):
+            self.stderr.write(
+                f"The bot did not acknowledge the event within {ACK_TIMEOUT_SECONDS:g} s (is Redis "
+                "up? see runbot's output); the stand-in will deliver it again, as Slack does."
+            )
 
     def say(self, text: str) -> None:
         ts = now_ts()
@@ -169,8 +185,9 @@ class Command(BaseCommand):
 
     def interactive(self) -> None:
         history = _enable_history(Path(settings.LOCAL_DATA_DIR) / "chat_history")
+        where = "over Socket Mode" if self.socket_mode else f"at {self.gateway_url}"
         self.stdout.write(
-            f"Chatting with @gopher at {self.gateway_url} as {self.conversation.user}. "
+            f"Chatting with @gopher {where} as {self.conversation.user}. "
             "/help lists the commands, /quit leaves."
         )
         done = threading.Event()

@@ -17,6 +17,9 @@ from localdev.supervisor import Output, Supervisor, describe_exit, run_once
 from slackapi.text import one_line
 
 PROCESSES = ("web", "worker", "scheduler")
+# With GOPHER_SLACK_APP_TOKEN set, events come over Socket Mode: this process, beside the
+# Procfile's (web still serves the admin). The documented Procfile line for deployments.
+SOCKET_MODE_PROCESS = ("socket", "python manage.py socket_mode")
 SETUP_STEPS = (
     ("release", None),  # the Procfile's release line: migrations
     ("content", "python manage.py load_default_content"),
@@ -28,8 +31,8 @@ READY_TIMEOUT_SECONDS = 60
 class Command(BaseCommand):
     help = (
         "Run the whole bot locally: the Procfile's web, worker and scheduler, with an embedded "
-        "Redis when REDIS_URL is unset and a local Slack stand-in when there is no bot token. "
-        "Ctrl-C stops everything."
+        "Redis when REDIS_URL is unset and a local Slack stand-in when there is no bot token; "
+        "events over Socket Mode when GOPHER_SLACK_APP_TOKEN is set. Ctrl-C stops everything."
     )
 
     def handle(self, *args, **options) -> None:
@@ -50,6 +53,7 @@ class Command(BaseCommand):
         every_interface = settings.LOCAL_WEB_HOST in ("0.0.0.0", "::")  # noqa: S104
         host = "127.0.0.1" if every_interface else settings.LOCAL_WEB_HOST
         self.web_url = f"http://{host}:{settings.PORT}"
+        self.socket_mode = bool(settings.SLACK_APP_TOKEN)
         env = _child_env()
         supervisor = Supervisor(settings.BASE_DIR, env, self.output)
         supervisor.handle_signals()
@@ -60,18 +64,22 @@ class Command(BaseCommand):
                 redis = LocalRedis(data_dir=self.data_dir / "redis", persist=True).start()
                 env["REDIS_URL"] = redis.url
             if settings.SLACK_USES_STANDIN:
-                standin = SlackStandIn(on_call=self.echo_call).start()
+                app_token = {"app_token": settings.SLACK_APP_TOKEN} if self.socket_mode else {}
+                standin = SlackStandIn(on_call=self.echo_call, **app_token).start()
                 env["GOPHER_SLACK_API_URL"] = standin.url
             password = self.set_up(env, supervisor)
             if supervisor.stopping.is_set():
                 return
             for name in PROCESSES:
                 supervisor.start(name, procfile_command(name))
-            exited = self.wait_until_ready(supervisor)
+            if self.socket_mode:
+                supervisor.start(*SOCKET_MODE_PROCESS)
+            exited = self.wait_until_ready(supervisor, standin)
             if exited is None and not supervisor.stopping.is_set():
+                standin_url = standin.root_url if standin else None
                 write_state(
                     self.data_dir,
-                    RunState(self.web_url, standin.root_url if standin else None, os.getpid()),
+                    RunState(self.web_url, standin_url, os.getpid(), self.socket_mode),
                 )
                 self.output.block(self.banner(password, redis, standin))
                 exited = supervisor.wait()
@@ -103,13 +111,19 @@ class Command(BaseCommand):
         ensure_local_admin(password)
         return password
 
-    def wait_until_ready(self, supervisor: Supervisor):
+    def wait_until_ready(self, supervisor: Supervisor, standin: SlackStandIn | None):
         deadline = time.monotonic() + READY_TIMEOUT_SECONDS
+        # With the stand-in, Socket Mode is ready once the bot has connected to it.
+        awaits_socket = self.socket_mode and standin is not None
 
         def ready() -> bool:
+            connected = not awaits_socket or standin.socket.connections > 0
             if time.monotonic() > deadline:
-                raise TimeoutError(f"{self.web_url}/_ready did not answer 200 in time")
-            return _answers_200(f"{self.web_url}/_ready")
+                what = f"{self.web_url}/_ready did not answer 200"
+                if not connected:
+                    what = "the socket process did not connect to the stand-in"
+                raise TimeoutError(f"{what} in time")
+            return connected and _answers_200(f"{self.web_url}/_ready")
 
         return supervisor.wait(until=ready)
 
@@ -137,6 +151,10 @@ class Command(BaseCommand):
         else:
             shadow = "shadow mode on" if settings.SHADOW_MODE else "shadow mode off"
             slack = f"the workspace of GOPHER_SLACK_BOT_ACCESS_TOKEN ({shadow})"
+        if self.socket_mode:
+            events = "  Events    over Socket Mode (GOPHER_SLACK_APP_TOKEN): no public URL needed"
+        else:
+            events = f"  Gateway   {self.web_url}/slack/event"
         if redis is not None:
             store = f"embedded, {redis.url} (data in {_relative(redis.data_dir)})"
         else:
@@ -148,7 +166,7 @@ class Command(BaseCommand):
             f"  Admin     {self.web_url}/admin/  user {LOCAL_ADMIN_USERNAME}, "
             f"password {password}  ({password_note})",
             f"  Queues    {self.web_url}/admin/rq/",
-            f"  Gateway   {self.web_url}/slack/event",
+            events,
             f"  Slack     {slack}",
             f"  Redis     {store}",
             f"  Database  {_database()}",

@@ -3,7 +3,7 @@ import threading
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from localdev.standin import Call, SlackStandIn
+from localdev.standin import STANDIN_APP_TOKEN, Call, SlackStandIn
 
 
 class Command(BaseCommand):
@@ -16,13 +16,19 @@ class Command(BaseCommand):
             default=settings.SLACK_STANDIN_TOKEN,
             help="the bot token it accepts (default: the one a local run without a token uses)",
         )
+        parser.add_argument(
+            "--app-token",
+            default=STANDIN_APP_TOKEN,
+            help="the app-level token it accepts for Socket Mode",
+        )
 
-    def handle(self, *args, port: int, token: str, **options):
+    def handle(self, *args, port: int, token: str, app_token: str, **options):
         if settings.PRODUCTION:
             raise CommandError("The Slack stand-in never runs in production (ENV=production).")
-        standin = SlackStandIn(port, token=token, on_call=self.echo).start()
+        standin = SlackStandIn(port, token=token, app_token=app_token, on_call=self.echo).start()
         self.stdout.write(f"Slack stand-in listening on {standin.url}")
         self.stdout.write(f"Point the bot at it: GOPHER_SLACK_API_URL={standin.url}")
+        self.stdout.write(f"For Socket Mode, also: GOPHER_SLACK_APP_TOKEN={app_token}")
         self.stdout.flush()
         try:
             threading.Event().wait()
