@@ -8,7 +8,7 @@ from datetime import timedelta
 import pytest
 from django.core.management import CommandError, call_command
 
-from insights.counting import today
+from insights.counting import count, today
 from insights.models import DailyCount
 from tests.factories import CannedResponseFactory, ContainsRuleFactory, TermFactory
 
@@ -156,3 +156,19 @@ def test_with_nothing_counted_it_says_so(db):
 def test_days_outside_what_is_kept_are_refused(db, days):
     with pytest.raises(CommandError, match="--days must be between 1 and 400"):
         insights("--days", days)
+
+
+def test_it_reports_what_members_just_did_before_the_scheduled_fold(db):
+    count("wanted", "monads")  # counted by a worker a moment ago, not folded yet
+    count("wanted", "monads")
+    assert section(insights(), "Wanted terms (asked for with define, not in the glossary)") == [
+        "monads 2"
+    ]
+
+
+def test_with_redis_down_it_reports_the_folded_counts_and_says_so(counts, redis_down):
+    err = io.StringIO()
+    out = io.StringIO()
+    call_command("insights", stdout=out, stderr=err)
+    assert err.getvalue().startswith("Not folded (failed: ConnectionError")
+    assert "go tour" in out.getvalue()
