@@ -8,7 +8,8 @@ from datetime import timedelta
 import pytest
 from django.core.management import CommandError, call_command
 
-from insights.counting import count, today
+from insights import counting
+from insights.counting import today
 from insights.models import DailyCount
 from tests.factories import CannedResponseFactory, ContainsRuleFactory, TermFactory
 
@@ -159,8 +160,8 @@ def test_days_outside_what_is_kept_are_refused(db, days):
 
 
 def test_it_reports_what_members_just_did_before_the_scheduled_fold(db):
-    count("wanted", "monads")  # counted by a worker a moment ago, not folded yet
-    count("wanted", "monads")
+    counting.count("wanted", "monads")  # counted by a worker a moment ago, not folded yet
+    counting.count("wanted", "monads")
     assert section(insights(), "Wanted terms (asked for with define, not in the glossary)") == [
         "monads 2"
     ]
