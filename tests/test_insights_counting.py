@@ -203,7 +203,7 @@ def test_a_killed_worker_loses_no_count_and_its_retried_job_counts_once(
     from gateway.delivery import enqueue_event
     from gateway.routing import route_event
     from localdev.processes import procfile_command, running
-    from tests.test_worker_crash import wait_until
+    from tests.fixtures.reliability import wait_until
 
     settings.EVENT_JOB_TIMEOUT = 4  # the gateway writes the job's timeout
     answered = message_event("xkcd:927")
@@ -213,9 +213,7 @@ def test_a_killed_worker_loses_no_count_and_its_retried_job_counts_once(
     with running(procfile_command("worker"), worker_env) as first:
         for event in (answered, killed):
             assert enqueue_event(route_event(event), event_callback(event), request_id=None)
-        wait_until(
-            lambda: len(slack.calls_to("chat.postMessage")) == 2, 30, "two replies", worker=first
-        )
+        wait_until(lambda: len(slack.calls_to("chat.postMessage")) == 2, 30, "two replies", first)
         time.sleep(0.5)
         os.kill(first.process.pid, signal.SIGKILL)
         first.process.wait(timeout=5)
@@ -227,9 +225,9 @@ def test_a_killed_worker_loses_no_count_and_its_retried_job_counts_once(
                 lambda: len(slack.calls_to("chat.postMessage")) == 3,
                 35,
                 "the reply the killed job had not sent",
-                worker=second,
+                second,
             )
-            wait_until(lambda: len(in_redis()) == 3, 5, "the retried job's counts", worker=second)
+            wait_until(lambda: len(in_redis()) == 3, 5, "the retried job's counts", second)
 
     counts = in_redis()
     contains = {field: n for field, n in counts.items() if field.startswith("contains:")}

@@ -2,8 +2,6 @@
 
 import threading
 import time
-import urllib.error
-import urllib.request
 
 import redis
 from rq import Queue
@@ -12,23 +10,8 @@ from rq.job import Job
 from gateway.delivery import job_id_for
 from localdev.local_redis import LocalRedis, free_port
 from localdev.processes import procfile_command, running, wait_for_http
-from tests.slack_events import encode, event_callback, signed_headers
-
-
-def send(base: str, body: dict, retry: int | None = None) -> int:
-    """POST a signed event as Slack does; the HTTP status, or 0 when the request failed."""
-    raw = encode(body)
-    headers = signed_headers(raw)
-    if retry is not None:
-        headers |= {"X-Slack-Retry-Num": str(retry), "X-Slack-Retry-Reason": "http_error"}
-    request = urllib.request.Request(f"{base}/slack/event", data=raw, headers=headers)
-    try:
-        with urllib.request.urlopen(request, timeout=5) as response:
-            return response.status
-    except urllib.error.HTTPError as error:
-        return error.code
-    except OSError:
-        return 0
+from tests.fixtures.reliability import send_event
+from tests.slack_events import event_callback
 
 
 class Slack(threading.Thread):
@@ -43,7 +26,7 @@ class Slack(threading.Thread):
     def run(self) -> None:
         while not self.stopping.is_set():
             body = event_callback()
-            self.answers.append((body, send(self.base, body)))
+            self.answers.append((body, send_event(self.base, body)))
 
     def wait_for(self, condition, timeout: float = 10) -> None:
         deadline = time.monotonic() + timeout
@@ -97,9 +80,9 @@ def test_a_redis_crash_loses_no_acknowledged_event_and_slacks_retries_land_once(
             refused = [body for body, status in slack.answers if status != 200]
 
             # Slack retries what was refused, and sometimes what was not.
-            assert [send(base, body, retry=1) for body in refused] == [200] * len(refused)
+            assert [send_event(base, body, retry_num=1) for body in refused] == [200] * len(refused)
             some_acknowledged = [body for body, status in slack.answers[:10]]
-            assert [send(base, b, retry=1) for b in some_acknowledged] == [200] * 10
+            assert [send_event(base, b, retry_num=1) for b in some_acknowledged] == [200] * 10
 
             assert web.process.poll() is None
             log = web.output()

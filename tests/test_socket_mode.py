@@ -22,22 +22,12 @@ from localdev.processes import ROOT, procfile_command, running
 from localdev.standin import STANDIN_APP_TOKEN
 from localdev.state import read_state
 from responses.defaults import CONTAINS
+from tests.fixtures.reliability import wait_until
 from tests.slack_events import event_callback, message_event
 from tests.test_runbot import chat, local_env, manage, wait_until_running
 
 PROVERBS = next(rule["reply"] for rule in CONTAINS if rule["name"] == "proverbs")
 SOCKET_MODE = "python manage.py socket_mode"
-
-
-def wait_until(condition, timeout: float, what: str, *processes):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        value = condition()
-        if value:
-            return value
-        time.sleep(0.05)
-    output = "\n".join(process.output() for process in processes)
-    raise AssertionError(f"timed out waiting for {what}\n{output}")
 
 
 def replies(slack) -> list[str]:

@@ -11,20 +11,10 @@ from gateway.routing import route_event
 from gopherbot.connections import get_redis
 from localdev.processes import procfile_command, running
 from responses.defaults import CONTAINS
+from tests.fixtures.reliability import wait_until
 from tests.slack_events import event_callback, message_event
 
 PROVERBS = next(rule["reply"] for rule in CONTAINS if rule["name"] == "proverbs")
-
-
-def wait_until(condition, timeout: float, what: str, worker=None):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        value = condition()
-        if value:
-            return value
-        time.sleep(0.05)
-    output = worker.output() if worker is not None else ""
-    raise AssertionError(f"timed out waiting for {what}\n{output}")
 
 
 def test_a_job_whose_worker_was_killed_is_answered_once_by_the_next_worker(
@@ -38,7 +28,7 @@ def test_a_job_whose_worker_was_killed_is_answered_once_by_the_next_worker(
     slack.delay_next("reactions.add", 3.0)  # the second call is in flight when the worker dies
 
     with running(procfile_command("worker"), worker_env) as first:
-        wait_until(lambda: slack.calls_to("chat.postMessage"), 30, "the first reply", worker=first)
+        wait_until(lambda: slack.calls_to("chat.postMessage"), 30, "the first reply", first)
         time.sleep(0.5)
         killed_at = time.time()
         os.kill(first.process.pid, signal.SIGKILL)  # the worker only: its scheduler lives on
@@ -49,14 +39,14 @@ def test_a_job_whose_worker_was_killed_is_answered_once_by_the_next_worker(
                 lambda: len(slack.calls_to("chat.postMessage")) == 2,
                 35,
                 "the reply the killed job had not sent",
-                worker=second,
+                second,
             )
             job = Job.fetch(job_id, connection=get_redis())
             wait_until(
                 lambda: job.get_status(refresh=True) == JobStatus.FINISHED,
                 5,
                 "the retried job to finish",
-                worker=second,
+                second,
             )
             output = second.output()
 
