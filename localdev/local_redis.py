@@ -46,22 +46,17 @@ class LocalRedis:
         persist: bool = False,
         fsync_every_write: bool = False,
         password: str | None = None,
-        unix_socket: bool = False,
     ):
         self.port = port or free_port()
         self.data_dir = Path(data_dir or tempfile.mkdtemp(prefix="gopherbot-redis-"))
         self.persist = persist
         self.fsync_every_write = fsync_every_write
         self.password = password
-        # Also listen on a Unix socket (the `url` then uses it): cheaper than loopback TCP.
-        self.unix_socket = self.data_dir / "redis.sock" if unix_socket else None
         self.process: subprocess.Popen | None = None
 
     @property
     def url(self) -> str:
         auth = f":{self.password}@" if self.password else ""
-        if self.unix_socket:
-            return f"unix://{auth}{self.unix_socket}?db=0"
         return f"redis://{auth}127.0.0.1:{self.port}/0"
 
     def start(self, timeout: float = 10) -> "LocalRedis":
@@ -78,8 +73,6 @@ class LocalRedis:
         ]  # fmt: skip
         if self.password:
             args += ["--requirepass", self.password]
-        if self.unix_socket:
-            args += ["--unixsocket", str(self.unix_socket), "--unixsocketperm", "700"]
         # Its own session: a Ctrl-C in the terminal must not stop Redis before its users.
         self.process = subprocess.Popen(
             args, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True
