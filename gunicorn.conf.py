@@ -1,6 +1,7 @@
 """gunicorn's settings for the web process; gunicorn reads this file from the working directory.
 
-The choices and the figures behind them: docs/drafts/gateway.md ("The web tier").
+The choices and the figures behind them: docs/operations.md#the-web-tier-under-load-and-attack
+and docs/performance.md#hostile-traffic.
 """
 
 import os

@@ -1,5 +1,5 @@
 """The function commands, built in code: help, flip a coin, newbie resources,
-recommended channels (spec §4, "Commands")."""
+recommended channels (docs/behaviour.md#commands)."""
 
 from collections.abc import Callable, Iterator
 

@@ -1,4 +1,4 @@
-"""Slack mentions in message text: find them, splice them out (spec §4, "Parsing").
+"""Slack mentions in message text: find them, splice them out (docs/behaviour.md#parsing).
 
 https://api.slack.com/reference/surfaces/formatting#advanced
 One compiled regular expression with no nested repetition does the work: a

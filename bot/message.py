@@ -1,4 +1,5 @@
-"""A Slack message event, parsed into what the matchers need (spec §4)."""
+"""A Slack message event, parsed into what the matchers need
+(docs/behaviour.md#ignored-messages, #parsing)."""
 
 import re
 from dataclasses import dataclass

@@ -1,7 +1,7 @@
 """Where a job's Slack calls go: out now, out later at the channel's pace, or nowhere
 because an earlier attempt already posted them.
 
-Pacing (slackapi.pacing, spec §4 "Replies"): a post books its channel's next turn. When
+Pacing (slackapi.pacing, docs/behaviour.md#pacing): a post books its channel's next turn. When
 the turn is now it goes out at once; otherwise it is scheduled for that second with RQ
 (`Queue.enqueue_at`, enqueued when due by the scheduler every worker runs with
 `--with-scheduler`) and the job carries on. A flood in one channel so never holds a

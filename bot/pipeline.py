@@ -1,4 +1,4 @@
-"""A message event, from parsing to the Slack calls it causes (spec §4, "Matching").
+"""A message event, from parsing to the Slack calls it causes (docs/behaviour.md#matching).
 
 parse → match → act: every action that matches runs, and one that fails is
 logged without stopping the others.

@@ -1,4 +1,5 @@
-"""Share long code from a message, or attached Go files, on the Go Playground (spec §4).
+"""Share long code from a message, or attached Go files, on the Go Playground
+(docs/behaviour.md#playground-uploader).
 
 A share is public, so the uploader only ever publishes what was said in a public
 channel: never a DM, a group DM or a private channel. Attached files are downloaded

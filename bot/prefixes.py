@@ -1,4 +1,5 @@
-"""Prefix commands: `xkcd:`, `d/`, `ghd/` and `define ` (spec §4, "Prefix commands")."""
+"""Prefix commands: `xkcd:`, `d/`, `ghd/` and `define `
+(docs/behaviour.md#prefix-commands, #glossary)."""
 
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass

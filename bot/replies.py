@@ -1,4 +1,4 @@
-"""Pure builders of the Slack Web API calls the bot makes (spec §4, "Replies").
+"""Pure builders of the Slack Web API calls the bot makes (docs/behaviour.md#replies).
 
 Each builder returns a SlackCall; bot.slack_out sends them. Replies go into the
 message's thread when it was in one, with link unfurling off unless asked for.

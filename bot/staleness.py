@@ -1,4 +1,5 @@
-"""Is a message still worth answering when a worker first looks at it? (spec §4, Discard)
+"""Is a message still worth answering when a worker first looks at it?
+(docs/behaviour.md#ignored-messages)
 
 What counts is the bot's own backlog: the time since the gateway received the event
 (`enqueued_at` in the job). Slack trouble must not turn into a burst of stale replies,

@@ -1,9 +1,9 @@
 """One Events API body, whoever received it: checked, routed, deduplicated, enqueued.
 
-Spec §3 steps 6-12. The HTTP view (views.py) hands over the body it verified and
-decoded; a Socket Mode receiver hands over the `payload` of an `events_api`
-envelope, which has the same shape. Either way the event gets the same checks and
-the same single log line, naming the receiver.
+docs/behaviour.md#checks-in-order, steps 5 (its nesting limit) to 12. The HTTP
+view (views.py) hands over the body it verified and decoded; a Socket Mode receiver
+hands over the `payload` of an `events_api` envelope, which has the same shape. Either
+way the event gets the same checks and the same single log line, naming the receiver.
 """
 
 import logging

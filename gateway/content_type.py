@@ -1,4 +1,4 @@
-"""Content-Type check of spec §3 step 2."""
+"""Content-Type check: docs/behaviour.md#checks-in-order, step 2."""
 
 import re
 

@@ -1,4 +1,4 @@
-"""Put an event on its queue exactly once (spec §3 steps 11-12), through RQ's public API.
+"""Put an event on its queue exactly once (docs/behaviour.md#delivery), through RQ's public API.
 
 The delivery record is the job itself while it lives, then a small marker:
 

@@ -1,4 +1,5 @@
-"""The Events API body: decoded from JSON (HTTP), then checked for every receiver (spec §3 5-9)."""
+"""The Events API body: decoded from JSON (HTTP), then checked for every receiver
+(docs/behaviour.md#checks-in-order, steps 5-9; #envelope-checks)."""
 
 import json
 import re
@@ -63,7 +64,8 @@ def decode_body(raw: bytes) -> dict:
 
 
 def check_envelope(body: dict, *, token: str, app_id: str, team_id: str) -> Envelope:
-    """Check `body` in the order of spec §3 steps 6-9; Rejected says why not."""
+    """Check `body` in the order of docs/behaviour.md#checks-in-order, steps 5-9; Rejected
+    says why not."""
     if _nesting_exceeds(body, MAX_NESTING):
         raise Rejected(400, "body nested too deeply")
 

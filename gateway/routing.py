@@ -1,4 +1,5 @@
-"""Which queue and which job handle each Slack event type (spec §3 step 10)."""
+"""Which queue and which job handle each Slack event type
+(docs/behaviour.md#routing, step 10)."""
 
 from dataclasses import dataclass
 

@@ -1,4 +1,4 @@
-"""POST /slack/event: the Events API over HTTP (spec §3), one Django view.
+"""POST /slack/event: the Events API over HTTP (docs/behaviour.md#gateway), one Django view.
 
 It checks what only HTTP has (method, content type, body, signature), decodes the
 JSON and hands the body to accept_event, which does the rest for every receiver.

@@ -1,1 +1,2 @@
-"""The periodic jobs (spec §6): channel cache, Gerrit merged CLs, Go Time live and social."""
+"""The periodic jobs (docs/behaviour.md#pollers): channel cache, Gerrit merged CLs, Go Time live
+and social."""

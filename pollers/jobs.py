@@ -1,4 +1,4 @@
-"""The periodic jobs of spec §6; the scheduler enqueues them by dotted path.
+"""The periodic jobs of docs/behaviour.md#pollers; the scheduler enqueues them by dotted path.
 
 Each run holds a short Redis lock (a second run at the same time skips), saves
 its state after every post (a crash neither skips nor repeats an item), and

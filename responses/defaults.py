@@ -1,4 +1,5 @@
-"""The default content of spec §4-5, loaded by `manage.py load_default_content`.
+"""The default content (docs/behaviour.md#default-content), loaded by
+`manage.py load_default_content`.
 
 Wording is ours; the links, names and numbers are facts carried over from the Go bot.
 """

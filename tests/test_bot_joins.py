@@ -1,4 +1,4 @@
-"""Welcomes for new members and channel joins (spec §5), through real RQ jobs."""
+"""Welcomes for new members and channel joins (docs/behaviour.md#welcomes), through real RQ jobs."""
 
 import time
 

@@ -1,4 +1,5 @@
-"""Message behaviour (spec §4) through real RQ jobs, asserting the exact Slack calls."""
+"""Message behaviour (docs/behaviour.md#messages) through real RQ jobs, asserting the exact
+Slack calls."""
 
 import time
 

@@ -1,5 +1,6 @@
-"""Moderators' texts may not ping a whole channel, the workspace or a user group (spec §8,
-"Admin"): refused in the admin's forms and by model validation, the defaults still load."""
+"""Moderators' texts may not ping a whole channel, the workspace or a user group
+(docs/behaviour.md#mass-mentions): refused in the admin's forms and by model validation,
+the defaults still load."""
 
 import pytest
 from django.core.exceptions import ValidationError

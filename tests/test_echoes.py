@@ -1,5 +1,5 @@
 """What the bot repeats can't break out of its formatting, name a crowd or outgrow a post
-(spec §4, "Replies" and "Glossary"), through real jobs against the stand-in, which refuses
+(docs/behaviour.md#replies, #glossary), through real jobs against the stand-in, which refuses
 a post over 40,000 characters with msg_too_long as Slack does."""
 
 import re

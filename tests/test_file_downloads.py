@@ -1,6 +1,7 @@
 """Attached files are fetched with the bot token only from Slack's file host, never through
-a redirect to another host, and a file that vanished is no failure (spec §4, "Playground
-uploader"). In tests Slack's file host is the stand-in, the configured Web API's origin."""
+a redirect to another host, and a file that vanished is no failure
+(docs/behaviour.md#playground-uploader). In tests Slack's file host is the stand-in, the
+configured Web API's origin."""
 
 import pytest
 

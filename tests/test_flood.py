@@ -1,4 +1,4 @@
-"""A flood in one channel never delays other channels or DMs (spec §4, Replies): real
+"""A flood in one channel never delays other channels or DMs (docs/behaviour.md#pacing): real
 processes, signed HTTP → gunicorn → Redis → two `rqworker`s → the Slack stand-in."""
 
 import os

@@ -1,4 +1,4 @@
-"""The Slack Events API endpoint, step by step as spec §3 numbers them."""
+"""The Slack Events API endpoint, step by step as docs/behaviour.md#checks-in-order numbers them."""
 
 import functools
 import json

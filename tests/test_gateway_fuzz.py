@@ -129,7 +129,8 @@ def for_our_app_elsewhere(body) -> bool:
 
 
 def enqueueable(body) -> bool:
-    """Spec §3 steps 5-10, written out independently of the gateway's code."""
+    """docs/behaviour.md#checks-in-order steps 5-10, written out independently of the
+    gateway's code."""
     if not isinstance(body, dict) or body.get("type") != "event_callback":
         return False
     event_id, event_time, event = body.get("event_id"), body.get("event_time"), body.get("event")

@@ -1,4 +1,5 @@
-"""`manage.py load_default_content`: everything of spec §4-5, idempotent, moderators' edits kept."""
+"""`manage.py load_default_content`: everything of docs/behaviour.md#default-content,
+idempotent, moderators' edits kept."""
 
 from io import StringIO
 
@@ -23,7 +24,7 @@ pytestmark = pytest.mark.django_db
 
 MODELS = (CannedResponse, ContainsRule, Term, RecommendedChannel, Welcome, PlaygroundDeniedChannel)
 
-# Spec §4: every canned trigger with its aliases.
+# docs/behaviour.md#commands: every canned trigger with its aliases.
 CANNED = {
     "recommended": ["recommended blogs"],
     "books": [],

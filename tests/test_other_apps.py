@@ -1,4 +1,5 @@
-"""Messages from other apps, bots and Slackbot get nothing from the bot (spec §4, "Discard").
+"""Messages from other apps, bots and Slackbot get nothing from the bot
+(docs/behaviour.md#ignored-messages).
 
 Each payload is shaped as Slack delivers it (tests/slack_events.py) and carries text that
 the bot would answer from a member: the control test sends the same text as a member.

@@ -1,4 +1,4 @@
-"""Replies keep their channel's pace without holding a worker (spec §4, Replies): a post
+"""Replies keep their channel's pace without holding a worker (docs/behaviour.md#pacing): a post
 whose turn is later is scheduled for it with RQ and the job carries on. The flood through
 real processes is in test_flood.py."""
 

@@ -1,4 +1,5 @@
-"""The Playground uploader (spec §4): the pure text conversion, then through real jobs."""
+"""The Playground uploader (docs/behaviour.md#playground-uploader): the pure text conversion,
+then through real jobs."""
 
 import pytest
 

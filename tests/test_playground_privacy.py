@@ -1,5 +1,6 @@
 """The Playground uploader publishes only public channels: never a DM, a group DM or a
-private channel, neither pasted code nor an uploaded file (spec §4, "Playground uploader")."""
+private channel, neither pasted code nor an uploaded file
+(docs/behaviour.md#playground-uploader)."""
 
 import pytest
 

@@ -1,7 +1,7 @@
 """Every reply is sent once, even when its job is retried after the post reached Slack
-(spec §4, Replies): each post carries a mark Slack keeps (message metadata), and only an
-attempt after the first looks for it. The cross-process case, Redis failing between a
-post and its record, is in test_worker_outage.py."""
+(docs/behaviour.md#jobs, "Nothing twice"): each post carries a mark Slack keeps (message
+metadata), and only an attempt after the first looks for it. The cross-process case, Redis
+failing between a post and its record, is in test_worker_outage.py."""
 
 import time
 

@@ -1,6 +1,6 @@
-"""Staleness measures the bot's own backlog (spec §4, Discard): the time from the gateway
-receiving a message to a worker picking it up; Slack's redeliveries are answered while the
-message is under 10 minutes old."""
+"""Staleness measures the bot's own backlog (docs/behaviour.md#ignored-messages): the time
+from the gateway receiving a message to a worker picking it up; Slack's redeliveries are
+answered while the message is under 10 minutes old."""
 
 import re
 import time
