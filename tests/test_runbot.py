@@ -65,6 +65,20 @@ def wait_until_running(runbot: subprocess.Popen, env: dict, log: Path) -> None:
     raise AssertionError(f"runbot was not ready in {READY_TIMEOUT_SECONDS} s:\n{log.read_text()}")
 
 
+def start_runbot(env: dict, log: Path) -> subprocess.Popen:
+    """`manage.py runbot`, its output in `log`, in a session of its own so that a failing
+    test can still clean up the lot."""
+    with log.open("w") as out:
+        return subprocess.Popen(
+            manage("runbot"),
+            cwd=ROOT,
+            env=env,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+
+
 def chat(env: dict, *args: str) -> subprocess.CompletedProcess:
     return subprocess.run(
         manage("chat", *args), cwd=ROOT, env=env, capture_output=True, text=True, timeout=30
@@ -74,20 +88,12 @@ def chat(env: dict, *args: str) -> subprocess.CompletedProcess:
 def test_the_whole_bot_answers_a_chat_and_stops_on_ctrl_c(tmp_path):
     env = local_env(tmp_path)
     log = tmp_path / "runbot.log"
-    with log.open("w") as out:
-        runbot = subprocess.Popen(
-            manage("runbot"),
-            cwd=ROOT,
-            env=env,
-            stdout=out,
-            stderr=subprocess.STDOUT,
-            start_new_session=True,  # so that a failing test can still clean up the lot
-        )
+    runbot = start_runbot(env, log)
     descendants: list[psutil.Process] = []
     try:
         wait_until_running(runbot, env, log)
         descendants = psutil.Process(runbot.pid).children(recursive=True)
-        commands = " ".join(_command_line(p) for p in descendants)
+        commands = " ".join(command_line(p) for p in descendants)
         for expected in (
             "redis-server",
             "gunicorn gopherbot.wsgi",
@@ -156,7 +162,7 @@ def test_runbot_does_not_exist_in_production(tmp_path):
     assert not (tmp_path / "var").exists()
 
 
-def _command_line(process: psutil.Process) -> str:
+def command_line(process: psutil.Process) -> str:
     # A short-lived child (a migrate run, say) may end between listing and reading it.
     try:
         return " ".join(process.cmdline())

@@ -18,13 +18,13 @@ from rq import Queue
 
 from gopherbot.connections import get_redis
 from localdev.local_redis import LocalRedis
-from localdev.processes import ROOT, procfile_command, running
+from localdev.processes import procfile_command, running
 from localdev.standin import STANDIN_APP_TOKEN
 from localdev.state import read_state
 from responses.defaults import CONTAINS
 from tests.fixtures.reliability import wait_until
 from tests.slack_events import event_callback, message_event
-from tests.test_runbot import chat, local_env, manage, wait_until_running
+from tests.test_runbot import chat, command_line, local_env, start_runbot, wait_until_running
 
 PROVERBS = next(rule["reply"] for rule in CONTAINS if rule["name"] == "proverbs")
 SOCKET_MODE = "python manage.py socket_mode"
@@ -288,19 +288,11 @@ def test_chat_socket_mode_says_when_no_bot_is_connected(slack, settings, tmp_pat
 def test_runbot_takes_events_over_socket_mode_when_an_app_token_is_set(tmp_path):
     env = local_env(tmp_path, GOPHER_SLACK_APP_TOKEN="xapp-1-A0LOCALBOT-mine")
     log = tmp_path / "runbot.log"
-    with log.open("w") as out:
-        runbot = subprocess.Popen(
-            manage("runbot"),
-            cwd=ROOT,
-            env=env,
-            stdout=out,
-            stderr=subprocess.STDOUT,
-            start_new_session=True,
-        )
+    runbot = start_runbot(env, log)
     try:
         wait_until_running(runbot, env, log)
         state = read_state(Path(env["GOPHER_LOCAL_DIR"]))
-        commands = [" ".join(p.cmdline()) for p in psutil.Process(runbot.pid).children(True)]
+        commands = [command_line(p) for p in psutil.Process(runbot.pid).children(True)]
         banner = log.read_text()
 
         coin = chat(env, "flip a coin")  # over the socket: runbot's state says so
