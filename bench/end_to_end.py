@@ -20,7 +20,7 @@ import time
 import urllib.request
 
 from bench.common import APP_ID, SIGNING_SECRET, TEAM_ID, bot_env, percentile, print_table
-from gateway.signing import sign
+from bench.signed_events import event_request
 from localdev.local_redis import LocalRedis, free_port
 from localdev.processes import ROOT, procfile_command, running, wait_for_http
 
@@ -117,16 +117,7 @@ def _arrived(call, arrivals: dict[int, float]) -> None:
 
 
 def _send(port: int, index: int, sent: dict[int, float]) -> None:
-    body = dm_body(index)
-    timestamp = str(int(time.time()))
-    headers = {
-        "Content-Type": "application/json",
-        "X-Slack-Request-Timestamp": timestamp,
-        "X-Slack-Signature": sign(SIGNING_SECRET, timestamp, body),
-    }
-    request = urllib.request.Request(
-        f"http://127.0.0.1:{port}/slack/event", data=body, headers=headers
-    )
+    request = event_request(port, dm_body(index), SIGNING_SECRET)
     sent[index] = time.perf_counter()
     with urllib.request.urlopen(request, timeout=5) as response:
         response.read()

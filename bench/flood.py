@@ -22,7 +22,7 @@ import urllib.request
 from concurrent.futures import ThreadPoolExecutor
 
 from bench.common import APP_ID, SIGNING_SECRET, TEAM_ID, bot_env, percentile, print_table
-from gateway.signing import sign
+from bench.signed_events import event_request
 from localdev.local_redis import LocalRedis, free_port
 from localdev.processes import ROOT, procfile_command, running, wait_for_http
 
@@ -42,17 +42,8 @@ def event(text: str, user: str, channel: str, channel_type: str) -> bytes:
 
 
 def post(port: int, body: bytes) -> None:
-    timestamp = str(int(time.time()))
-    headers = {
-        "Content-Type": "application/json",
-        "X-Slack-Request-Timestamp": timestamp,
-        "X-Slack-Signature": sign(SIGNING_SECRET, timestamp, body),
-    }
-    request = urllib.request.Request(
-        f"http://127.0.0.1:{port}/slack/event", data=body, headers=headers
-    )
-    with urllib.request.urlopen(request, timeout=10) as response:
-        response.read()
+    with urllib.request.urlopen(event_request(port, body, SIGNING_SECRET), timeout=10) as answer:
+        answer.read()
 
 
 def main() -> None:

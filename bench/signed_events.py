@@ -2,6 +2,7 @@
 
 import json
 import time
+import urllib.request
 import uuid
 
 from gateway.signing import sign
@@ -59,6 +60,19 @@ def message_body(index: int, team_id: str, app_id: str) -> bytes:
 def signed(body: bytes, secret: str) -> tuple[str, str]:
     timestamp = str(int(time.time()))
     return timestamp, sign(secret, timestamp, body)
+
+
+def event_request(port: int, body: bytes, secret: str) -> urllib.request.Request:
+    """A POST of `body` to the local gateway on `port`, signed now as Slack signs it."""
+    timestamp, signature = signed(body, secret)
+    headers = {
+        "Content-Type": "application/json",
+        "X-Slack-Request-Timestamp": timestamp,
+        "X-Slack-Signature": signature,
+    }
+    return urllib.request.Request(
+        f"http://127.0.0.1:{port}/slack/event", data=body, headers=headers
+    )
 
 
 def write_wrk_requests(path, count: int, secret: str, team_id: str, app_id: str) -> None:
