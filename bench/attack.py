@@ -28,7 +28,16 @@ import urllib.parse
 import urllib.request
 from pathlib import Path
 
-from bench.common import APP_ID, ROOT, SIGNING_SECRET, TEAM_ID, bot_env, percentile, print_table
+from bench.common import (
+    APP_ID,
+    ROOT,
+    SIGNING_SECRET,
+    TEAM_ID,
+    at_fixed_rate,
+    bot_env,
+    percentile,
+    print_table,
+)
 from gateway.signing import sign
 
 ADMIN_PASSWORD = "the-real-admin-password"
@@ -184,17 +193,7 @@ def slack_deliveries(base: str, rate: float, seconds: float) -> list[tuple[str, 
         with lock:
             results.append((event_id, status, time.perf_counter() - started))
 
-    threads = []
-    start = time.perf_counter()
-    for index in range(int(rate * seconds)):
-        delay = start + index / rate - time.perf_counter()
-        if delay > 0:
-            time.sleep(delay)
-        thread = threading.Thread(target=deliver, args=(index,))
-        thread.start()
-        threads.append(thread)
-    for thread in threads:
-        thread.join()
+    at_fixed_rate(rate, seconds, deliver)
     return results
 
 

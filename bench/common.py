@@ -4,6 +4,8 @@ import os
 import statistics
 import sys
 import tempfile
+import threading
+import time
 from pathlib import Path
 
 import psutil
@@ -51,6 +53,21 @@ def percentile(values: list[float], pct: float) -> float:
         return float("nan")
     ordered = sorted(values)
     return ordered[min(len(ordered) - 1, round(pct / 100 * (len(ordered) - 1)))]
+
+
+def at_fixed_rate(rate: float, seconds: float, send) -> None:
+    """Open-loop load: `send(index)` every 1/rate s, each on its own thread, then wait for all."""
+    threads = []
+    start = time.perf_counter()
+    for index in range(int(rate * seconds)):
+        delay = start + index / rate - time.perf_counter()
+        if delay > 0:
+            time.sleep(delay)
+        thread = threading.Thread(target=send, args=(index,))
+        thread.start()
+        threads.append(thread)
+    for thread in threads:
+        thread.join()
 
 
 def median(values: list[float]) -> float:

@@ -27,12 +27,13 @@ from bench.common import (
     ROOT,
     SIGNING_SECRET,
     TEAM_ID,
+    at_fixed_rate,
     bot_env,
     cpu_seconds,
     percentile,
     print_table,
 )
-from bench.signed_events import message_body, signed, write_wrk_requests
+from bench.signed_events import event_request, message_body, write_wrk_requests
 from localdev.local_redis import LocalRedis, free_port
 from localdev.processes import procfile_command, running, wait_for_http
 
@@ -72,15 +73,7 @@ def fixed_rate(port: int, rate: int, seconds: int) -> list[float]:
 
     def send(index: int) -> None:
         body = message_body(10_000_000 + index, TEAM_ID, APP_ID)
-        timestamp, signature = signed(body, SIGNING_SECRET)
-        headers = {
-            "Content-Type": "application/json",
-            "X-Slack-Request-Timestamp": timestamp,
-            "X-Slack-Signature": signature,
-        }
-        request = urllib.request.Request(
-            f"http://127.0.0.1:{port}/slack/event", data=body, headers=headers
-        )
+        request = event_request(port, body, SIGNING_SECRET)
         started = time.perf_counter()
         with urllib.request.urlopen(request, timeout=5) as response:
             response.read()
@@ -89,17 +82,7 @@ def fixed_rate(port: int, rate: int, seconds: int) -> list[float]:
             with lock:
                 latencies.append((time.perf_counter() - started) * 1000)
 
-    workers = []
-    start = time.perf_counter()
-    for index in range(rate * seconds):
-        delay = start + index / rate - time.perf_counter()
-        if delay > 0:
-            time.sleep(delay)
-        worker = threading.Thread(target=send, args=(index,))
-        worker.start()
-        workers.append(worker)
-    for worker in workers:
-        worker.join()
+    at_fixed_rate(rate, seconds, send)
     return latencies
 
 
